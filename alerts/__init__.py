@@ -1,0 +1,1 @@
+"""Alerts (keyword rules, email delivery) arrive with issue 4."""

@@ -1,0 +1,99 @@
+"""Application settings: defaults < user YAML file < NEWSWATCH_* environment. Read once, passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from config.errors import ConfigError
+from config.sources import SourceSpec, load_sources
+from config.yamlfile import read_yaml, validation_message
+
+CONFIG_DIR = Path(__file__).resolve().parent
+BUNDLED_SOURCES = CONFIG_DIR / "sources.yaml"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newswatch"
+
+
+class CrawlSettings(BaseModel):
+    """Politeness and safety limits shared by every spider (per-source overrides in sources.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)"
+    obey_robots_txt: bool = True
+    download_delay: float = Field(default=0.5, ge=0)
+    concurrency_per_domain: int = Field(default=4, ge=1, le=32)
+    timeout: float = Field(default=20.0, gt=0)
+    max_body_bytes: int = Field(default=5_000_000, ge=10_000)
+    retry_times: int = Field(default=1, ge=0, le=5)
+    max_articles_per_source: int = Field(default=500, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    database_url: str = ""
+    sources_file: Path = BUNDLED_SOURCES
+    # Origin -> origin it is served from, like curl's --resolve: fixtures, mirrors, proxies.
+    origin_map: dict[str, str] = {}
+    crawl: CrawlSettings = CrawlSettings()
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _default_database(cls, url: str) -> str:
+        if url:
+            return url
+        return f"sqlite:///{default_data_dir() / 'newswatch.db'}"
+
+    @field_validator("origin_map")
+    @classmethod
+    def _origins(cls, mapping: dict[str, str]) -> dict[str, str]:
+        for origin, target in mapping.items():
+            for value in (origin, target):
+                if not value.startswith(("http://", "https://")):
+                    raise ValueError(f"{value!r} is not an http(s) origin")
+        return {k.rstrip("/"): v.rstrip("/") for k, v in mapping.items()}
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The user file arrives as init values; the environment must win over it.
+        return env_settings, init_settings
+
+    def load_sources(self) -> list[SourceSpec]:
+        return load_sources(self.sources_file)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the user file (--config or NEWSWATCH_CONFIG), then the environment."""
+    path = config_file or (Path(p) if (p := os.environ.get("NEWSWATCH_CONFIG")) else None)
+    values: dict[str, Any] = {}
+    if path is not None:
+        values = read_yaml(path)
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: the top level must be a mapping of settings")
+        if "sources_file" in values:  # relative to the file that names it
+            values["sources_file"] = (path.parent / values["sources_file"]).resolve()
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        where = path or Path("settings (environment NEWSWATCH_*)")
+        raise ConfigError(validation_message(where, exc, values)) from exc

@@ -1,0 +1,50 @@
+"""What one spider run needs beyond its source spec: where articles go, and its counters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from config.sources import SourceSpec
+from crawler.extraction import ExtractedArticle, ExtractionProfile
+from storage.repository import SourceRunCounts
+
+log = logging.getLogger("newswatch.crawl")
+
+
+class ArticleSink(Protocol):
+    """Where the crawler puts articles; storage.DatabaseSink in production."""
+
+    def known(self, urls: list[str]) -> set[str]: ...
+
+    def store(self, article: ExtractedArticle, source_id: str) -> str:
+        """Returns 'new' or 'duplicate'."""
+        ...
+
+
+@dataclass
+class SourceContext:
+    source: SourceSpec
+    sink: ArticleSink
+    max_articles: int = 500
+    counts: SourceRunCounts = field(default_factory=SourceRunCounts)
+
+    @property
+    def profile(self) -> ExtractionProfile:
+        return profile_for(self.source)
+
+    def fail(self, url: str, reason: str) -> None:
+        """Every failure is counted, kept with its reason, and logged with source and URL."""
+        self.counts.failed += 1
+        self.counts.failures.append((url, reason))
+        log.warning("source=%s url=%s failed: %s", self.source.id, url, reason)
+
+
+def profile_for(source: SourceSpec) -> ExtractionProfile:
+    return ExtractionProfile(
+        languages=tuple(source.languages),
+        zone=source.tz,
+        drop_selectors=tuple(source.drop_selectors),
+        allowed_domains=tuple(source.allowed_domains),
+    )

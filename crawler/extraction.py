@@ -1,0 +1,177 @@
+"""Article extraction: page bytes -> a typed, cleaned article. The crawler, `newswatch extract`
+and `newswatch ingest` all call extract_article, so they store exactly the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.boilerplate import strip_chrome_lines
+from crawler.dates import find_visible_date, is_low_confidence
+from crawler.encoding import decode_body, looks_binary
+from crawler.feeds import plain_text
+from crawler.language import detect_language
+from crawler.pagemeta import canonical_url, dateline_candidates, meta_published
+from crawler.textnorm import content_hash
+from crawler.urls import domain_allowed, host_of, normalize_url
+
+DEFAULT_ZONE = ZoneInfo("Asia/Almaty")
+
+
+class ExtractionError(ValueError):
+    """The page holds no article we can store (empty, binary, not HTML)."""
+
+
+@dataclass(frozen=True)
+class PageHint:
+    """What a feed entry or news sitemap said about the page; used where the page says less."""
+
+    title: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractionProfile:
+    """Per-source knobs of extraction, built from a source's spec."""
+
+    languages: tuple[str, ...] = ()
+    zone: ZoneInfo = DEFAULT_ZONE
+    drop_selectors: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    url: str
+    canonical_url: str
+    title: str | None
+    text: str
+    published: datetime | None
+    date_source: str | None
+    language: str | None
+    author: str | None
+    description: str | None
+    content_hash: str
+    encoding: str
+    alias_urls: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        data["alias_urls"] = list(self.alias_urls)
+        return data
+
+
+def _localize(moment: datetime | date | None, zone: ZoneInfo) -> datetime | None:
+    """Aware datetime in the publisher's zone; naive values are the publisher's local time."""
+    if moment is None:
+        return None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time())
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def _parse_tree(text: str) -> lxml_html.HtmlElement:
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from exc
+
+
+def _drop(tree: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> None:
+    for selector in selectors:
+        for element in tree.cssselect(selector):
+            element.drop_tree()
+
+
+def _choose_canonical(tree: lxml_html.HtmlElement, url: str, profile: ExtractionProfile) -> str:
+    """The page's canonical URL, unless it points off the publisher's site (copies must not
+    claim another site's URL)."""
+    declared = canonical_url(tree, url)
+    domains = profile.allowed_domains or (host_of(url),)
+    if declared and domain_allowed(declared, list(domains)):
+        return declared
+    return url
+
+
+def extract_article(
+    body: bytes | str,
+    url: str,
+    *,
+    profile: ExtractionProfile | None = None,
+    hint: PageHint | None = None,
+    http_charset: str | None = None,
+) -> ExtractedArticle:
+    profile = profile or ExtractionProfile()
+    if isinstance(body, bytes):
+        if looks_binary(body):
+            raise ExtractionError("binary body, not an HTML page")
+        html_text, encoding = decode_body(body, http_charset)
+    else:
+        html_text, encoding = body, "unicode"
+    if not html_text.strip():
+        raise ExtractionError("empty page")
+    tree = _parse_tree(html_text)
+    _drop(tree, profile.drop_selectors)
+    canonical = _choose_canonical(tree, url, profile)
+    meta_tree_date = meta_published(tree)  # read before trafilatura prunes the tree
+    candidates = dateline_candidates(tree)
+    document = trafilatura.bare_extraction(
+        tree, url=canonical, with_metadata=True, include_comments=False, include_tables=True
+    )
+    text = strip_chrome_lines(document.text or "") if document else ""
+    title = (document.title if document else None) or (hint.title if hint else None)
+    if hint and hint.summary and len(text) < len(hint.summary):
+        text = hint.summary  # the page gave less than the feed did
+    if not text.strip():
+        raise ExtractionError("no article text found on the page")
+    published, date_source = _published_from(
+        meta_tree_date, candidates, text, document.date if document else None, hint, profile
+    )
+    return ExtractedArticle(
+        url=url,
+        canonical_url=normalize_url(canonical),
+        title=plain_text(title),
+        text=text,
+        published=published,
+        date_source=date_source,
+        language=detect_language(f"{title or ''}\n{text}", profile.languages),
+        author=(document.author if document else None) or (hint.author if hint else None),
+        description=document.description if document else None,
+        content_hash=content_hash(text),
+        encoding=encoding,
+        alias_urls=tuple({normalize_url(url)} - {normalize_url(canonical)}),
+    )
+
+
+def _published_from(
+    meta_date: datetime | None,
+    candidates: list[str],
+    text: str,
+    traf_date: str | None,
+    hint: PageHint | None,
+    profile: ExtractionProfile,
+) -> tuple[datetime | None, str | None]:
+    """Publisher's meta time, then the feed's, then a visible dateline, then trafilatura's
+    guess unless it is its silent January-1st fallback."""
+    if meta_date:
+        return _localize(meta_date, profile.zone), "meta"
+    if hint and hint.published:
+        return _localize(hint.published, profile.zone), "feed"
+    if found := find_visible_date(candidates + text.splitlines()[:3], profile.languages):
+        return _localize(found, profile.zone), "dateline"
+    if traf_date:
+        parsed = date.fromisoformat(traf_date[:10])
+        if not is_low_confidence(parsed):
+            return _localize(parsed, profile.zone), "trafilatura"
+    return None, None

@@ -1,0 +1,82 @@
+"""RSS/Atom parsing exactly as the feed spider does it: bytes in, typed entries out."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import feedparser
+
+from crawler.encoding import decode_body
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str | None
+    link: str | None
+    published: datetime | None
+    author: str | None = None
+    summary: str | None = None
+
+
+@dataclass
+class FeedResult:
+    entries: list[FeedEntry] = field(default_factory=list)
+    version: str = ""
+    encoding: str = ""
+    problem: str | None = None  # why the feed is broken or not a feed; entries may still exist
+
+    @property
+    def is_feed(self) -> bool:
+        return bool(self.version) or bool(self.entries)
+
+
+def plain_text(fragment: str | None) -> str | None:
+    """Feed titles and summaries carry markup and entities: strip and unescape them."""
+    if not fragment:
+        return None
+    text = _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
+    return text or None
+
+
+def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime(*value[:6], tzinfo=UTC)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def parse_feed(body: bytes, http_charset: str | None = None) -> FeedResult:
+    """Decode the bytes ourselves (feedparser misreads mislabelled cp1251/UTF-8), then parse."""
+    if not body.strip():
+        return FeedResult(problem="empty body")
+    text, encoding = decode_body(body, http_charset)
+    text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    parsed = feedparser.parse(text.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"})
+    result = FeedResult(version=parsed.get("version", ""), encoding=encoding)
+    for raw in parsed.entries:
+        entry = FeedEntry(
+            title=plain_text(raw.get("title")),
+            link=(raw.get("link") or "").strip() or None,
+            published=_entry_time(raw),
+            author=plain_text(raw.get("author")),
+            summary=plain_text(raw.get("summary")),
+        )
+        if entry.link or entry.title:
+            result.entries.append(entry)
+    if not result.is_feed:
+        result.problem = "not a feed (no RSS/Atom root element; an HTML page?)"
+    elif parsed.get("bozo"):
+        reason = parsed.get("bozo_exception")
+        result.problem = f"malformed feed, read what was readable: {reason}"
+    return result

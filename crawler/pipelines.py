@@ -1,0 +1,45 @@
+"""Item pipeline: extraction and storage of fetched article pages."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from crawler.extraction import ExtractionError, extract_article
+from crawler.items import ArticlePage
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+log = logging.getLogger("newswatch.crawl")
+
+
+class ExtractAndStorePipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractAndStorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticlePage) -> ArticlePage:
+        context = self.crawler.spider.context
+        try:
+            article = extract_article(
+                item.body, item.url, profile=context.profile, hint=item.hint,
+                http_charset=item.http_charset,
+            )
+        except ExtractionError as exc:
+            context.fail(item.url, f"extraction: {exc}")
+            return item
+        try:
+            status = context.sink.store(article, context.source.id)
+        except Exception as exc:  # noqa: BLE001 - one bad write must not stop the source
+            context.fail(item.url, f"storage: {type(exc).__name__}: {exc}")
+            return item
+        if status == "new":
+            context.counts.new += 1
+            log.info("source=%s new article %s", context.source.id, article.canonical_url)
+        else:
+            context.counts.duplicate += 1
+        return item

@@ -1,0 +1,39 @@
+"""The database as the crawler's article sink."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import ExtractedArticle
+from storage import repository
+from storage.repository import NewArticle
+
+
+def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:
+    return NewArticle(
+        source_id=source_id,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        alias_urls=article.alias_urls,
+        title=article.title,
+        text=article.text,
+        content_hash=article.content_hash,
+        language=article.language,
+        published=article.published,
+        date_source=article.date_source,
+        description=article.description,
+        author=article.author,
+    )
+
+
+class DatabaseSink:
+    def __init__(self, sessions: sessionmaker[Session]):
+        self._sessions = sessions
+
+    def known(self, urls: list[str]) -> set[str]:
+        with self._sessions() as session:
+            return repository.known_urls(session, urls)
+
+    def store(self, article: ExtractedArticle, source_id: str) -> str:
+        with self._sessions.begin() as session:
+            return repository.store_article(session, to_new_article(article, source_id)).status

@@ -1,0 +1,31 @@
+"""RSS/Atom feeds: the bytes go to feedparser via crawler.feeds, so any encoding works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.extraction import PageHint
+from crawler.feeds import parse_feed
+from crawler.spiders.base import NewsSpider, response_charset
+
+
+class FeedSpider(NewsSpider):
+    name = "feed"
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        result = parse_feed(response.body, response_charset(response))
+        if result.problem:
+            self.context.fail(response.url, f"feed: {result.problem}")
+        candidates = [
+            (
+                urljoin(response.url, entry.link),
+                PageHint(entry.title, entry.published, entry.author, entry.summary),
+            )
+            for entry in result.entries
+            if entry.link
+        ]
+        yield from self.follow_articles(candidates)

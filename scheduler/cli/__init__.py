@@ -1,0 +1,62 @@
+"""The `newswatch` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config import ConfigError
+from scheduler.cli import articles, sources
+from scheduler.cli.crawl import crawl
+from scheduler.cli.demo import demo
+from scheduler.cli.extract import extract, ingest
+from scheduler.cli.feed import feed
+from scheduler.cli.state import AppState
+from scheduler.logs import configure_logging
+
+app = typer.Typer(
+    name="newswatch",
+    help="Monitor news on Tajik–Kazakh relations: crawl, clean, store once, alert.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Settings YAML (default: $NEWSWATCH_CONFIG)."),
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option(help="SQLAlchemy URL (default: $NEWSWATCH_DATABASE_URL).")
+    ] = None,
+    sources_file: Annotated[
+        Path | None, typer.Option("--sources", help="sources.yaml to use.")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING, ERROR.")] = "WARNING",
+) -> None:
+    configure_logging(log_level)
+    overrides = {"database_url": database, "sources_file": sources_file}
+    ctx.obj = AppState(config_file=config, overrides=overrides)
+
+
+app.command()(crawl)
+app.command()(extract)
+app.command()(ingest)
+app.command()(feed)
+app.command()(demo)
+app.add_typer(articles.app, name="articles")
+app.add_typer(sources.app, name="sources")
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        typer.secho(f"newswatch: configuration error:\n{exc}", err=True, fg=typer.colors.RED)
+        raise SystemExit(2) from exc

@@ -1,0 +1,86 @@
+"""`newswatch articles list|show`: what is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from scheduler.cli.output import print_json, print_table, shorten
+from scheduler.cli.state import fail, state
+from storage import repository
+from storage.db import open_database
+from storage.models import Article
+
+app = typer.Typer(help="Stored articles.", no_args_is_help=True)
+
+
+def article_json(article: Article, with_text: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source_id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "date_source": article.date_source,
+        "language": article.language,
+        "author": article.author,
+        "fetched_at": article.fetched_at.isoformat(),
+        "content_hash": article.content_hash,
+        "word_count": article.word_count,
+        "urls": sorted(u.url for u in article.urls),
+    }
+    if with_text:
+        data["text"] = article.text
+    return data
+
+
+@app.command("list")
+def list_articles(
+    ctx: typer.Context,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
+    language: Annotated[str | None, typer.Option("--language", "-l")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    sessions = open_database(state(ctx).settings.database_url)
+    with sessions() as session:
+        articles = repository.list_articles(
+            session, source_ids=source or [], language=language, limit=limit
+        )
+        if as_json:
+            for article in articles:
+                print_json(article_json(article))
+            return
+        print_table(
+            ["id", "published", "source", "lang", "title"],
+            [
+                [a.id, a.published.date() if a.published else "", a.source_id, a.language,
+                 shorten(a.title, 70)]
+                for a in articles
+            ],
+        )
+
+
+@app.command("show")
+def show_article(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Article id or any URL it is known under.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show one stored article with its text."""
+    sessions = open_database(state(ctx).settings.database_url)
+    with sessions() as session:
+        article = repository.find_article(session, key)
+        if article is None:
+            raise fail(f"no stored article {key!r}", code=1)
+        if as_json:
+            print_json(article_json(article))
+            return
+        data = article_json(article, with_text=False)
+        for name, value in data.items():
+            typer.echo(f"{name:13} {value}")
+        typer.echo("")
+        typer.echo(article.text)

@@ -1,0 +1,70 @@
+"""`newswatch feed`: parse a feed exactly as the feed spider does and list its entries."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crawler.download import map_url
+from crawler.feeds import FeedResult, parse_feed
+from scheduler.cli.output import print_json, print_table, shorten
+from scheduler.cli.state import state
+
+
+def _fetch(url: str, app_state: object, user_agent: str, timeout: float, cap: int) -> FeedResult:
+    settings = app_state.settings  # type: ignore[attr-defined]
+    target = map_url(url, settings.origin_map) or url
+    request = urllib.request.Request(target, headers={"User-Agent": user_agent})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+        body = response.read(cap + 1)
+        if len(body) > cap:
+            return FeedResult(problem=f"body over the size cap of {cap} bytes")
+        return parse_feed(body, response.headers.get_content_charset())
+
+
+def feed(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="Feed files or http(s) URLs.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry.")] = False,
+) -> None:
+    """List a feed's entries (title, link, published) as the feed spider sees them."""
+    app = state(ctx)
+    crawl = app.settings.crawl
+    failed = False
+    for source in sources:
+        try:
+            if source.startswith(("http://", "https://")):
+                result = _fetch(source, app, crawl.user_agent, crawl.timeout, crawl.max_body_bytes)
+            else:
+                result = parse_feed(Path(source).read_bytes())
+        except (OSError, ValueError) as exc:
+            result = FeedResult(problem=f"cannot read: {exc}")
+        failed |= not result.entries
+        _report(source, result, as_json)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report(source: str, result: FeedResult, as_json: bool) -> None:
+    if as_json:
+        if result.problem:
+            print_json({"feed": source, "problem": result.problem, "version": result.version})
+        for entry in result.entries:
+            print_json({
+                "feed": source, "title": entry.title, "link": entry.link,
+                "published": entry.published.isoformat() if entry.published else None,
+                "author": entry.author,
+            })
+        return
+    typer.echo(f"{source}: {result.version or 'not a feed'}, {len(result.entries)} entries, "
+               f"encoding {result.encoding or '?'}")
+    if result.problem:
+        typer.echo(f"  problem: {result.problem}")
+    print_table(
+        ["published", "title", "link"],
+        [[e.published.isoformat() if e.published else "", shorten(e.title, 60), e.link]
+         for e in result.entries],
+    )

@@ -1,0 +1,42 @@
+"""What the top-level options give every command: settings, read once when first needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from config import ConfigError, Settings, SourceSpec, load_settings
+
+
+@dataclass
+class AppState:
+    config_file: Path | None = None
+    overrides: dict[str, object] = field(default_factory=dict)
+    _settings: Settings | None = None
+    _sources: list[SourceSpec] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_file, **self.overrides)
+        return self._settings
+
+    @property
+    def sources(self) -> list[SourceSpec]:
+        if self._sources is None:
+            self._sources = self.settings.load_sources()
+        return self._sources
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.find_root().obj
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"newswatch: error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+__all__ = ["AppState", "ConfigError", "fail", "state"]

@@ -1,0 +1,47 @@
+"""One crawl of the enabled sources into the database, with a recorded crawl run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.settings import Settings
+from config.sources import SourceSpec
+from crawler.runner import SourceResult, crawl_sources, run_on_reactor
+from crawler.sink import DatabaseSink
+from storage import repository
+from storage.db import open_database
+from storage.repository import SourceRecord
+
+
+@dataclass
+class CrawlReport:
+    run_id: int
+    results: list[SourceResult]
+
+
+def select_sources(all_sources: list[SourceSpec], wanted: list[str]) -> list[SourceSpec]:
+    """The named sources (an unknown name is an error), or every enabled one."""
+    if not wanted:
+        return [s for s in all_sources if s.enabled]
+    by_id = {s.id: s for s in all_sources}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(by_id)}")
+    return [by_id[w] for w in wanted]
+
+
+def source_records(sources: list[SourceSpec]) -> list[SourceRecord]:
+    return [SourceRecord(s.id, s.name, s.languages, s.discovery, s.enabled) for s in sources]
+
+
+def crawl_once(settings: Settings, sources: list[SourceSpec], trigger: str = "cli") -> CrawlReport:
+    sessions = open_database(settings.database_url)
+    with sessions.begin() as session:
+        repository.sync_sources(session, source_records(sources))
+        run_id = repository.start_run(session, trigger)
+    results = run_on_reactor(lambda: crawl_sources(settings, sources, DatabaseSink(sessions)))
+    with sessions.begin() as session:
+        for result in results:
+            repository.record_source_run(session, run_id, result.source_id, result.counts)
+        repository.finish_run(session, run_id)
+    return CrawlReport(run_id, results)

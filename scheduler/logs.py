@@ -1,0 +1,21 @@
+"""Logging for every newswatch command: ours at the chosen level, Scrapy's chatter lowered."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+_NOISY = ("scrapy", "scrapy.middleware", "scrapy.crawler", "scrapy.addons", "scrapy.core",
+          "scrapy.extensions", "scrapy.utils.log", "twisted", "trafilatura", "htmldate",
+          "charset_normalizer", "alembic", "filelock")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in _NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("scrapy.core.scraper").setLevel(logging.ERROR)

@@ -1,0 +1,222 @@
+"""Reads and writes of the crawler's data. Plain functions over a Session; callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    Article,
+    ArticleUrl,
+    CrawlFailure,
+    CrawlRun,
+    CrawlRunSource,
+    Source,
+)
+from storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    id: str
+    name: str
+    languages: Sequence[str]
+    discovery: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    source_id: str
+    url: str
+    canonical_url: str
+    title: str | None
+    text: str
+    content_hash: str
+    language: str | None = None
+    published: datetime | None = None
+    date_source: str | None = None
+    description: str | None = None
+    author: str | None = None
+    alias_urls: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    status: Literal["new", "duplicate"]
+    article_id: int
+    reason: str  # new | url | content
+
+
+@dataclass
+class SourceRunCounts:
+    pages_fetched: int = 0
+    bytes_downloaded: int = 0
+    new: int = 0
+    duplicate: int = 0
+    skipped_known: int = 0
+    failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+    @property
+    def status(self) -> str:
+        if self.failed == 0:
+            return "ok"
+        return "failed" if self.pages_fetched == 0 or self.failed >= self.pages_fetched else "partial"
+
+
+def sync_sources(session: Session, records: Iterable[SourceRecord]) -> None:
+    for record in records:
+        row = session.get(Source, record.id) or Source(id=record.id)
+        row.name = record.name
+        row.languages = list(record.languages)
+        row.discovery = record.discovery
+        row.enabled = record.enabled
+        session.add(row)
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    wanted = list(set(urls))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):  # keep IN lists short
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
+    return found
+
+
+def _article_by_urls(session: Session, urls: Sequence[str]) -> int | None:
+    return session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
+
+
+def _add_urls(session: Session, article_id: int, urls: dict[str, str]) -> None:
+    existing = known_urls(session, urls)
+    for url, reason in urls.items():
+        if url not in existing:
+            session.add(ArticleUrl(url=url, article_id=article_id, reason=reason))
+
+
+def store_article(session: Session, new: NewArticle) -> StoreOutcome:
+    """Store an article once: a known URL or identical content makes it a duplicate.
+
+    Safe against concurrent writers: the unique keys decide, and a lost race reads the winner.
+    """
+    urls = {new.canonical_url: "canonical", new.url: "fetched"}
+    for alias in new.alias_urls:
+        urls.setdefault(alias, "alias")
+    for attempt in range(2):
+        existing = _article_by_urls(session, list(urls))
+        if existing is not None:
+            _add_urls(session, existing, urls)
+            return StoreOutcome("duplicate", existing, "url")
+        same = session.scalar(
+            select(Article.id).where(Article.content_hash == new.content_hash).limit(1)
+        )
+        if same is not None:
+            _add_urls(session, same, dict.fromkeys(urls, "same_content"))
+            return StoreOutcome("duplicate", same, "content")
+        try:
+            with session.begin_nested():
+                article = _new_article_row(new)
+                session.add(article)
+                session.flush()
+                _add_urls(session, article.id, urls)
+                session.flush()
+            return StoreOutcome("new", article.id, "new")
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _new_article_row(new: NewArticle) -> Article:
+    return Article(
+        source_id=new.source_id,
+        canonical_url=new.canonical_url,
+        url=new.url,
+        title=new.title,
+        text=new.text,
+        description=new.description,
+        author=new.author,
+        language=new.language,
+        published=new.published,
+        date_source=new.date_source,
+        content_hash=new.content_hash,
+        word_count=len(new.text.split()),
+    )
+
+
+def start_run(session: Session, trigger: str = "cli") -> int:
+    run = CrawlRun(trigger=trigger)
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def record_source_run(session: Session, run_id: int, source_id: str, counts: SourceRunCounts) -> None:
+    row = CrawlRunSource(
+        run_id=run_id,
+        source_id=source_id,
+        status=counts.status,
+        pages_fetched=counts.pages_fetched,
+        bytes_downloaded=counts.bytes_downloaded,
+        new=counts.new,
+        duplicate=counts.duplicate,
+        skipped_known=counts.skipped_known,
+        failed=counts.failed,
+    )
+    row.failures = [CrawlFailure(url=url[:2048], reason=reason) for url, reason in counts.failures]
+    session.add(row)
+
+
+def finish_run(session: Session, run_id: int) -> None:
+    run = session.get(CrawlRun, run_id)
+    if run is not None:
+        run.finished_at = utcnow()
+
+
+def list_articles(
+    session: Session,
+    *,
+    source_ids: Sequence[str] = (),
+    language: str | None = None,
+    limit: int | None = None,
+) -> list[Article]:
+    query = select(Article).options(selectinload(Article.urls)).order_by(
+        Article.published.desc().nulls_last(), Article.id.desc()
+    )
+    if source_ids:
+        query = query.where(Article.source_id.in_(source_ids))
+    if language:
+        query = query.where(Article.language == language)
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def find_article(session: Session, key: str) -> Article | None:
+    """By id, or by any URL it is known under."""
+    if key.isdigit():
+        return session.get(Article, int(key))
+    article_id = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == key))
+    return session.get(Article, article_id) if article_id is not None else None
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count(Article.id))) or 0
+
+
+def last_run_sources(session: Session, run_id: int) -> list[CrawlRunSource]:
+    return list(
+        session.scalars(
+            select(CrawlRunSource)
+            .options(selectinload(CrawlRunSource.failures))
+            .where(CrawlRunSource.run_id == run_id)
+            .order_by(CrawlRunSource.source_id)
+        )
+    )

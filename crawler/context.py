@@ -29,6 +29,14 @@ class SourceContext:
     sink: ArticleSink
     max_articles: int = 500
     counts: SourceRunCounts = field(default_factory=SourceRunCounts)
+    discovery_pages_read: int = 0  # feeds, sitemaps and listings that could be read
+
+    def finish(self) -> SourceRunCounts:
+        if self.discovery_pages_read == 0:
+            self.counts.status = "failed"
+        elif self.counts.failed:
+            self.counts.status = "partial"
+        return self.counts
 
     @property
     def profile(self) -> ExtractionProfile:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -15,19 +15,30 @@ if TYPE_CHECKING:
 
 class DomainGuardMiddleware:
     """Fetch only http(s) URLs of the source's configured domains, redirects included.
-    Refusals reach the request's errback, which counts and logs them."""
+
+    Checked when a request is scheduled (where Scrapy's own offsite filter drops requests
+    silently), so that each refusal is counted and logged with its reason.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DomainGuardMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request, spider: object = None) -> None:
+    def request_scheduled(self, request: Request, spider: object = None) -> None:
         allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if not domain_allowed(request.url, allowed):
-            raise IgnoreRequest(f"refused: {request.url} is outside the source's domains {allowed}")
+        if domain_allowed(request.url, allowed):
+            return
+        context = getattr(self.crawler.spider, "context", None)
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        how = "redirected to" if first != request.url else "refused"
+        reason = f"{how} {request.url}: outside the source's domains {allowed}"
+        if context is not None:
+            context.fail(first, reason)
+        raise IgnoreRequest(reason)
 
 
 class AccountingMiddleware:

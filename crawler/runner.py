@@ -50,7 +50,7 @@ async def crawl_sources(
     for context, outcome in zip(contexts, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             context.fail(context.source.start_urls[0], f"crawler error: {outcome!r}")
-    return [SourceResult(c.source.id, c.counts) for c in contexts]
+    return [SourceResult(c.source.id, c.finish()) for c in contexts]
 
 
 def run_on_reactor(main: Callable[[], Awaitable[T]]) -> T:

@@ -18,4 +18,8 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
-    logging.getLogger("scrapy.core.scraper").setLevel(logging.ERROR)
+    # Failures are reported by newswatch itself, with the source and a reason.
+    for name in ("scrapy.core.scraper", "scrapy.downloadermiddlewares.retry",
+                 "scrapy.downloadermiddlewares.robotstxt",
+                 "scrapy.core.downloader.handlers.http11"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -23,6 +24,7 @@ from crawler.extraction import PageHint
 from crawler.items import ArticlePage
 from crawler.urls import domain_allowed, normalize_url
 
+_MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
 
@@ -42,15 +44,15 @@ def describe_failure(failure: Failure) -> str:
     error = failure.value
     if failure.check(HttpError):
         return f"HTTP {error.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout: no complete answer within the download timeout"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "DNS lookup failed"
     if failure.check(ConnectionRefusedError):
         return "connection refused"
     message = failure.getErrorMessage()
-    if "larger than download max size" in message or "max size" in message:
-        return f"body over the size cap: {message}"
+    if size := _MAXSIZE.search(message):
+        return f"body over the size cap ({size.group(1)} > {size.group(2)} bytes)"
     return f"{type(error).__name__}: {message}"
 
 

@@ -20,6 +20,8 @@ class FeedSpider(NewsSpider):
         result = parse_feed(response.body, response_charset(response))
         if result.problem:
             self.context.fail(response.url, f"feed: {result.problem}")
+        if result.is_feed:
+            self.context.discovery_pages_read += 1
         candidates = [
             (
                 urljoin(response.url, entry.link),

@@ -31,6 +31,7 @@ class ListingSpider(NewsSpider):
         if not isinstance(response, TextResponse):
             self.context.fail(response.url, "listing page is not text")
             return
+        self.context.discovery_pages_read += 1
         links = LinkExtractor(allow_domains=self.allowed_domains).extract_links(response)
         yield from self.follow_articles((link.url, None) for link in links)
         start = response.meta.get("listing_start", response.url)

@@ -23,6 +23,7 @@ class SitemapSpider(NewsSpider):
         if result.problem:
             self.context.fail(response.url, f"sitemap: {result.problem}")
             return
+        self.context.discovery_pages_read += 1
         if result.kind == "index":
             depth = response.meta.get("sitemap_depth", 0) + 1
             if depth > MAX_INDEX_DEPTH:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from typing import Annotated, Any
 
 import typer
 
 from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import fail, state
+from scheduler.cli.state import AppState, fail, state
 from storage import repository
 from storage.db import open_database
 from storage.models import Article
@@ -15,14 +16,22 @@ from storage.models import Article
 app = typer.Typer(help="Stored articles.", no_args_is_help=True)
 
 
-def article_json(article: Article, with_text: bool = True) -> dict[str, Any]:
+def source_zones(app_state: AppState) -> dict[str, tzinfo]:
+    return {source.id: source.tz for source in app_state.sources}
+
+
+def article_json(
+    article: Article, zone: tzinfo = UTC, with_text: bool = True
+) -> dict[str, Any]:
+    """Times in the publisher's time zone, so the date is the one the publisher printed."""
+    published = article.published.astimezone(zone) if article.published else None
     data: dict[str, Any] = {
         "id": article.id,
         "source": article.source_id,
         "url": article.url,
         "canonical_url": article.canonical_url,
         "title": article.title,
-        "published": article.published.isoformat() if article.published else None,
+        "published": published.isoformat() if published else None,
         "date_source": article.date_source,
         "language": article.language,
         "author": article.author,
@@ -45,19 +54,22 @@ def list_articles(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
 ) -> None:
     """List stored articles, newest first."""
-    sessions = open_database(state(ctx).settings.database_url)
+    app_state = state(ctx)
+    zones = source_zones(app_state)
+    sessions = open_database(app_state.settings.database_url)
     with sessions() as session:
         articles = repository.list_articles(
             session, source_ids=source or [], language=language, limit=limit
         )
         if as_json:
             for article in articles:
-                print_json(article_json(article))
+                print_json(article_json(article, zones.get(article.source_id, UTC)))
             return
         print_table(
             ["id", "published", "source", "lang", "title"],
             [
-                [a.id, a.published.date() if a.published else "", a.source_id, a.language,
+                [a.id, a.published.astimezone(zones.get(a.source_id, UTC)).date()
+                 if a.published else "", a.source_id, a.language,
                  shorten(a.title, 70)]
                 for a in articles
             ],
@@ -71,15 +83,17 @@ def show_article(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one stored article with its text."""
-    sessions = open_database(state(ctx).settings.database_url)
+    app_state = state(ctx)
+    sessions = open_database(app_state.settings.database_url)
     with sessions() as session:
         article = repository.find_article(session, key)
         if article is None:
             raise fail(f"no stored article {key!r}", code=1)
+        zone = source_zones(app_state).get(article.source_id, UTC)
         if as_json:
-            print_json(article_json(article))
+            print_json(article_json(article, zone))
             return
-        data = article_json(article, with_text=False)
+        data = article_json(article, zone, with_text=False)
         for name, value in data.items():
             typer.echo(f"{name:13} {value}")
         typer.echo("")

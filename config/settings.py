@@ -1,4 +1,4 @@
-"""Application settings: defaults < user YAML file < NEWSWATCH_* environment. Read once, passed down."""
+"""Settings: defaults < user YAML file < NEWSWATCH_* environment. Read once, passed down."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def default_data_dir() -> Path:
 
 
 class CrawlSettings(BaseModel):
-    """Politeness and safety limits shared by every spider (per-source overrides in sources.yaml)."""
+    """Politeness and safety limits of every spider (sources.yaml can override some)."""
 
     model_config = ConfigDict(extra="forbid")
 

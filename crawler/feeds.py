@@ -62,7 +62,9 @@ def parse_feed(body: bytes, http_charset: str | None = None) -> FeedResult:
         return FeedResult(problem="empty body")
     text, encoding = decode_body(body, http_charset)
     text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
-    parsed = feedparser.parse(text.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"})
+    parsed = feedparser.parse(
+        text.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"}
+    )
     result = FeedResult(version=parsed.get("version", ""), encoding=encoding)
     for raw in parsed.entries:
         entry = FeedEntry(

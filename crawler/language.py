@@ -43,11 +43,15 @@ MIN_DECISIVE_SHARE = 0.02
 # Точикистон: ru 0.84 / tg 0.16); for a source declared [tg] that must come out tg.
 DECLARED_PRIOR = 10.0
 
-_LATIN = re.compile(r"[A-Za-z]")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Runs, not single letters: counting ~250 runs is 4x faster than ~1,500 one-letter matches.
+_LATIN = re.compile(r"[A-Za-z]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
 _TG_LETTERS = re.compile(r"[ӣӯҳҷӢӮҲҶ]")
 _KK_LETTERS = re.compile(r"[әңөұүһіӘҢӨҰҮҺІ]")
 _WORD = re.compile(r"[^\W\d_][\w-]*")
+# Words holding a Kazakh or Tajik letter: the only ones _fold_name may have to change.
+_LOCAL_LETTER = re.compile(r"[әғқңөұүһіӣӯҳҷӘҒҚҢӨҰҮҺІӢӮҲҶ]")
+_LOCAL_WORD = re.compile(r"(?<![\w-])(?=[\w-]*" + _LOCAL_LETTER.pattern + r")[^\W\d_][\w-]*")
 # Kazakh/Tajik letters -> the Russian letters used to spell the same names in Russian texts.
 _FOLD_TO_RUSSIAN = str.maketrans(
     "әғқңөұүһіӣӯҳҷӘҒҚҢӨҰҮҺІӢӮҲҶ",
@@ -102,8 +106,8 @@ def detect_language(text: str, declared: Sequence[str] = ()) -> str | None:
     sample = unicodedata.normalize("NFC", text[:SAMPLE_CHARS])
     prior = [lang for lang in dict.fromkeys(declared) if lang in LANGUAGES]
 
-    latin = len(_LATIN.findall(sample))
-    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = sum(map(len, _LATIN.findall(sample)))
+    cyrillic = sum(map(len, _CYRILLIC.findall(sample)))
     if latin + cyrillic < MIN_LETTERS:
         return None
     if latin >= cyrillic:
@@ -122,7 +126,8 @@ def detect_language(text: str, declared: Sequence[str] = ()) -> str | None:
             return "tg" if tg_ok else "kk"
         # Spell capitalised names the Russian way (Бәйтерек -> Байтерек) so that py3langid,
         # which weighs every letter, is not swayed by them either.
-        sample = _WORD.sub(_fold_name, sample)
+        if _LOCAL_LETTER.search(sample):
+            sample = _LOCAL_WORD.sub(_fold_name, sample)
     return _statistical(sample, [lang for lang in prior if lang != "en"])
 
 

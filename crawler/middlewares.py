@@ -13,6 +13,7 @@ from crawler.urls import domain_allowed
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+
 class DomainGuardMiddleware:
     """Fetch only http(s) URLs of the source's configured domains, redirects included.
 

@@ -26,7 +26,10 @@ class ExtractAndStorePipeline:
         context = self.crawler.spider.context
         try:
             article = extract_article(
-                item.body, item.url, profile=context.profile, hint=item.hint,
+                item.body,
+                item.url,
+                profile=context.profile,
+                hint=item.hint,
                 http_charset=item.http_charset,
             )
         except ExtractionError as exc:
@@ -34,7 +37,7 @@ class ExtractAndStorePipeline:
             return item
         try:
             status = context.sink.store(article, context.source.id)
-        except Exception as exc:  # noqa: BLE001 - one bad write must not stop the source
+        except Exception as exc:
             context.fail(item.url, f"storage: {type(exc).__name__}: {exc}")
             return item
         if status == "new":

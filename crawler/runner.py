@@ -43,7 +43,8 @@ async def crawl_sources(
     tasks = []
     for context in contexts:
         crawler = Crawler(
-            spider_class_for(context.source), ScrapySettings(scrapy_settings(settings, context.source))
+            spider_class_for(context.source),
+            ScrapySettings(scrapy_settings(settings, context.source)),
         )
         tasks.append(runner.crawl(crawler, context=context))
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)

@@ -71,6 +71,8 @@ def parse_sitemap(body: bytes) -> SitemapResult:
             continue
         when = _child_text(item, "publication_date") or _child_text(item, "lastmod")
         result.entries.append(
-            SitemapEntry(loc=loc, published=parse_iso_datetime(when), title=_child_text(item, "title"))
+            SitemapEntry(
+                loc=loc, published=parse_iso_datetime(when), title=_child_text(item, "title")
+            )
         )
     return result

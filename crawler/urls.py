@@ -41,4 +41,3 @@ def domain_allowed(url: str, allowed_domains: list[str] | tuple[str, ...]) -> bo
         return False
     host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in allowed_domains)
-

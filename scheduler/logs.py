@@ -5,9 +5,21 @@ from __future__ import annotations
 import logging
 import sys
 
-_NOISY = ("scrapy", "scrapy.middleware", "scrapy.crawler", "scrapy.addons", "scrapy.core",
-          "scrapy.extensions", "scrapy.utils.log", "twisted", "trafilatura", "htmldate",
-          "charset_normalizer", "alembic", "filelock")
+_NOISY = (
+    "scrapy",
+    "scrapy.middleware",
+    "scrapy.crawler",
+    "scrapy.addons",
+    "scrapy.core",
+    "scrapy.extensions",
+    "scrapy.utils.log",
+    "twisted",
+    "trafilatura",
+    "htmldate",
+    "charset_normalizer",
+    "alembic",
+    "filelock",
+)
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -19,7 +31,10 @@ def configure_logging(level: str = "INFO") -> None:
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
     # Failures are reported by newswatch itself, with the source and a reason.
-    for name in ("scrapy.core.scraper", "scrapy.downloadermiddlewares.retry",
-                 "scrapy.downloadermiddlewares.robotstxt",
-                 "scrapy.core.downloader.handlers.http11"):
+    for name in (
+        "scrapy.core.scraper",
+        "scrapy.downloadermiddlewares.retry",
+        "scrapy.downloadermiddlewares.robotstxt",
+        "scrapy.core.downloader.handlers.http11",
+    ):
         logging.getLogger(name).setLevel(logging.CRITICAL)

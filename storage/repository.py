@@ -1,4 +1,4 @@
-"""Reads and writes of the crawler's data. Plain functions over a Session; callers own transactions."""
+"""Reads and writes of crawled data: plain functions over a Session; callers own transactions."""
 
 from __future__ import annotations
 
@@ -63,12 +63,7 @@ class SourceRunCounts:
     skipped_known: int = 0
     failed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
-
-    @property
-    def status(self) -> str:
-        if self.failed == 0:
-            return "ok"
-        return "failed" if self.pages_fetched == 0 or self.failed >= self.pages_fetched else "partial"
+    status: str = "ok"  # ok | partial (some pages failed) | failed (no usable start page)
 
 
 def sync_sources(session: Session, records: Iterable[SourceRecord]) -> None:
@@ -158,7 +153,9 @@ def start_run(session: Session, trigger: str = "cli") -> int:
     return run.id
 
 
-def record_source_run(session: Session, run_id: int, source_id: str, counts: SourceRunCounts) -> None:
+def record_source_run(
+    session: Session, run_id: int, source_id: str, counts: SourceRunCounts
+) -> None:
     row = CrawlRunSource(
         run_id=run_id,
         source_id=source_id,
@@ -187,8 +184,10 @@ def list_articles(
     language: str | None = None,
     limit: int | None = None,
 ) -> list[Article]:
-    query = select(Article).options(selectinload(Article.urls)).order_by(
-        Article.published.desc().nulls_last(), Article.id.desc()
+    query = (
+        select(Article)
+        .options(selectinload(Article.urls))
+        .order_by(Article.published.desc().nulls_last(), Article.id.desc())
     )
     if source_ids:
         query = query.where(Article.source_id.in_(source_ids))

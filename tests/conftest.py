@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from newswatch_fixtures.server import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,11 +80,17 @@ class Cli:
 
     config: Path
 
-    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, stdin: bytes | None = None
+    ) -> subprocess.CompletedProcess[str]:
         command = [str(NEWSWATCH), "--config", str(self.config), *args]
         result = subprocess.run(
-            command, input=stdin.decode() if stdin else None, capture_output=True, text=True,
-            timeout=240, cwd=REPO,
+            command,
+            input=stdin.decode() if stdin else None,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd=REPO,
         )
         if check and result.returncode != 0:
             raise AssertionError(

@@ -33,9 +33,16 @@ def load_expected() -> list[Expected]:
         data = json.loads(path.read_text(encoding="utf-8"))
         items.append(
             Expected(
-                path=path, url=data["url"], kind=data["kind"], source=data["source"],
-                title=data["title"], published=data["published"], language=data["language"],
-                text=data["text"], chrome=tuple(data.get("chrome", ())), seed=data.get("seed"),
+                path=path,
+                url=data["url"],
+                kind=data["kind"],
+                source=data["source"],
+                title=data["title"],
+                published=data["published"],
+                language=data["language"],
+                text=data["text"],
+                chrome=tuple(data.get("chrome", ())),
+                seed=data.get("seed"),
             )
         )
     return items

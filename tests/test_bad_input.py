@@ -14,10 +14,12 @@ BAD = "https://badnews.example"
 
 
 @pytest.fixture(scope="module")
-def bad_crawl(fixture_server, tmp_path_factory) -> tuple[Cli, dict[str, dict], str]:  # noqa: ANN001
+def bad_crawl(fixture_server, tmp_path_factory) -> tuple[Cli, dict[str, dict], str]:
     tmp_path: Path = tmp_path_factory.mktemp("bad")
     cli = make_cli(
-        tmp_path, f"sqlite:///{tmp_path / 'bad.db'}", fixture_server,
+        tmp_path,
+        f"sqlite:///{tmp_path / 'bad.db'}",
+        fixture_server,
         sources_file=str(BAD_SOURCES),
         crawl={"download_delay": 0, "timeout": 2, "max_body_bytes": 1_000_000, "retry_times": 0},
     )
@@ -33,7 +35,7 @@ def _reasons(summary: dict) -> dict[str, str]:
     return {f["url"]: f["reason"] for f in summary["failures"]}
 
 
-def test_every_bad_article_is_counted_with_its_reason(bad_crawl) -> None:  # noqa: ANN001
+def test_every_bad_article_is_counted_with_its_reason(bad_crawl) -> None:
     _, summaries, _ = bad_crawl
     reasons = _reasons(summaries["bad-malformed"])
     assert reasons[f"{BAD}/a/server-error"] == "HTTP 500"
@@ -48,26 +50,29 @@ def test_every_bad_article_is_counted_with_its_reason(bad_crawl) -> None:  # noq
     assert summaries["bad-malformed"]["status"] == "partial"
 
 
-def test_broken_feeds_fail_their_source_only(bad_crawl) -> None:  # noqa: ANN001
+def test_broken_feeds_fail_their_source_only(bad_crawl) -> None:
     _, summaries, _ = bad_crawl
     assert _reasons(summaries["bad-empty"]) == {f"{BAD}/empty.rss": "feed: empty body"}
     assert _reasons(summaries["bad-gone"]) == {f"{BAD}/feed-gone.rss": "HTTP 404"}
-    assert list(_reasons(summaries["bad-not-feed"]).values())[0].startswith("feed: not a feed")
+    assert next(iter(_reasons(summaries["bad-not-feed"]).values())).startswith("feed: not a feed")
     for source in ("bad-empty", "bad-gone", "bad-not-feed"):
         assert summaries[source]["status"] == "failed"
     good = summaries["khovar-en"]
     assert (good["status"], good["failed"], good["new"]) == ("ok", 0, 4)
 
 
-def test_failures_are_logged_with_source_url_and_reason(bad_crawl) -> None:  # noqa: ANN001
+def test_failures_are_logged_with_source_url_and_reason(bad_crawl) -> None:
     _, _, stderr = bad_crawl
     assert f"source=bad-malformed url={BAD}/a/server-error failed: HTTP 500" in stderr
     assert f"source=bad-gone url={BAD}/feed-gone.rss failed: HTTP 404" in stderr
 
 
-def test_readable_pages_are_stored_and_garbage_is_not(bad_crawl) -> None:  # noqa: ANN001
+def test_readable_pages_are_stored_and_garbage_is_not(bad_crawl) -> None:
     cli, _, _ = bad_crawl
-    stored = {a["canonical_url"]: a for a in cli.json_lines("articles", "list", "--source", "bad-malformed")}
+    stored = {
+        a["canonical_url"]: a
+        for a in cli.json_lines("articles", "list", "--source", "bad-malformed")
+    }
     assert sorted(stored) == sorted(
         f"{BAD}/a/{slug}" for slug in ("good-1", "good-2", "cp1251-as-utf8", "utf8-as-cp1251")
     )
@@ -77,7 +82,7 @@ def test_readable_pages_are_stored_and_garbage_is_not(bad_crawl) -> None:  # noq
     assert stored[f"{BAD}/a/utf8-as-cp1251"]["title"] == "Выставка ковров открылась в музее"
 
 
-def test_crawl_run_is_recorded_with_counts(bad_crawl) -> None:  # noqa: ANN001
+def test_crawl_run_is_recorded_with_counts(bad_crawl) -> None:
     cli, summaries, _ = bad_crawl
     import sqlite3
 

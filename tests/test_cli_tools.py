@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from newswatch_fixtures import SITES_DIR
+
 from tests.conftest import Cli, make_cli
 from tests.expectations import fixture_file, load_expected, token_f1
 

@@ -19,26 +19,51 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_bundled_sources_are_valid_and_cover_the_required_publishers() -> None:
     ids = {s.id for s in load_sources(BUNDLED_SOURCES)}
-    assert {"khovar-en", "khovar-ru", "kazpravda", "baq-kz", "tengrinews", "karavan-info",
-            "akorda"} <= ids
+    assert {
+        "khovar-en",
+        "khovar-ru",
+        "kazpravda",
+        "baq-kz",
+        "tengrinews",
+        "karavan-info",
+        "akorda",
+    } <= ids
 
 
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("article_pattern: '(unclosed'", "sources[0] (id=x).article_pattern: invalid regular expression"),
-        ("discovery: rss", "sources[0] (id=x).discovery: Input should be 'feed', 'sitemap' or 'listing'"),
-        ("languages: [de]", "sources[0] (id=x).languages[0]: Input should be 'ru', 'kk', 'tg' or 'en'"),
+        (
+            "article_pattern: '(unclosed'",
+            "sources[0] (id=x).article_pattern: invalid regular expression",
+        ),
+        (
+            "discovery: rss",
+            "sources[0] (id=x).discovery: Input should be 'feed', 'sitemap' or 'listing'",
+        ),
+        (
+            "languages: [de]",
+            "sources[0] (id=x).languages[0]: Input should be 'ru', 'kk', 'tg' or 'en'",
+        ),
         ("schedule: {interval: soon}", "sources[0] (id=x).schedule: interval 'soon' is not like"),
         ("timezone: Mars/Olympus", "sources[0] (id=x).timezone: unknown time zone 'Mars/Olympus'"),
-        ("start_urls: ['ftp://x.kz/feed']", "sources[0] (id=x).start_urls: 'ftp://x.kz/feed' is not an absolute http(s) URL"),
+        (
+            "start_urls: ['ftp://x.kz/feed']",
+            "sources[0] (id=x).start_urls: 'ftp://x.kz/feed' is not an absolute http(s) URL",
+        ),
         ("colour: blue", "sources[0] (id=x).colour: Extra inputs are not permitted"),
     ],
 )
-def test_bad_source_entry_names_file_key_and_reason(tmp_path: Path, entry: str, message: str) -> None:
+def test_bad_source_entry_names_file_key_and_reason(
+    tmp_path: Path, entry: str, message: str
+) -> None:
     base = {
-        "id": "x", "name": "X", "languages": "[ru]", "discovery": "feed",
-        "start_urls": "['https://x.kz/feed']", "allowed_domains": "[x.kz]",
+        "id": "x",
+        "name": "X",
+        "languages": "[ru]",
+        "discovery": "feed",
+        "start_urls": "['https://x.kz/feed']",
+        "allowed_domains": "[x.kz]",
     }
     key = entry.split(":", 1)[0]
     base[key] = entry.split(":", 1)[1].strip()
@@ -56,8 +81,10 @@ def test_yaml_syntax_error_gives_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
-    entry = ("  - {id: a, name: A, languages: [ru], discovery: feed, "
-             "start_urls: ['https://a.kz/f'], allowed_domains: [a.kz]}\n")
+    entry = (
+        "  - {id: a, name: A, languages: [ru], discovery: feed, "
+        "start_urls: ['https://a.kz/f'], allowed_domains: [a.kz]}\n"
+    )
     path = _write(tmp_path, "sources.yaml", "sources:\n" + entry + entry)
     with pytest.raises(ConfigError, match="source id 'a' appears twice"):
         load_sources(path)
@@ -65,7 +92,9 @@ def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
 
 def test_settings_file_errors_name_the_key(tmp_path: Path) -> None:
     path = _write(tmp_path, "newswatch.yaml", "crawl:\n  timeout: -3\n")
-    with pytest.raises(ConfigError, match=rf"{path}: crawl.timeout: Input should be greater than 0"):
+    with pytest.raises(
+        ConfigError, match=rf"{path}: crawl.timeout: Input should be greater than 0"
+    ):
         load_settings(path)
 
 

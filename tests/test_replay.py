@@ -38,7 +38,7 @@ class Replay:
 
 
 @contextlib.contextmanager
-def _database(backend: str, tmp_path) -> Iterator[str]:  # noqa: ANN001
+def _database(backend: str, tmp_path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'replay.db'}"
         return
@@ -47,7 +47,7 @@ def _database(backend: str, tmp_path) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def replay(request, fixture_server, tmp_path_factory) -> Iterator[Replay]:  # noqa: ANN001
+def replay(request, fixture_server, tmp_path_factory) -> Iterator[Replay]:
     tmp_path = tmp_path_factory.mktemp(f"replay-{request.param}")
     with _database(request.param, tmp_path) as url:
         cli: Cli = make_cli(tmp_path, url, fixture_server)
@@ -59,8 +59,9 @@ def replay(request, fixture_server, tmp_path_factory) -> Iterator[Replay]:  # no
         log.clear()
         second = cli.json_lines("crawl")
         second_paths = list(log.entries)
-        yield Replay(first, second, articles, cli.json_lines("articles", "list"),
-                     first_paths, second_paths)
+        yield Replay(
+            first, second, articles, cli.json_lines("articles", "list"), first_paths, second_paths
+        )
 
 
 def test_fixture_expectations_cover_all_seeds() -> None:
@@ -121,7 +122,7 @@ def test_second_crawl_stores_nothing_and_refetches_no_article(replay: Replay) ->
     assert sum(s["skipped_known"] for s in replay.second) >= len(EXPECTED)
 
 
-def test_extract_command_gives_what_the_crawler_stored(replay: Replay, tmp_path) -> None:  # noqa: ANN001
+def test_extract_command_gives_what_the_crawler_stored(replay: Replay, tmp_path) -> None:
     cli = make_cli(tmp_path, "sqlite:///unused.db", _NoServer())
     files = [str(fixture_file(e.url)) for e in SEEDS]
     extracted = cli.json_lines("extract", *files)

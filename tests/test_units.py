@@ -75,8 +75,10 @@ def test_feed_with_undeclared_cp1251_is_read_right() -> None:
 
 
 def test_feed_titles_lose_markup_and_entities() -> None:
-    rss = (b"<rss version='2.0'><channel><item><title>&lt;b&gt;Tokayev&lt;/b&gt; &amp;quot;"
-           b"visit&amp;quot;</title><link>https://x.kz/1</link></item></channel></rss>")
+    rss = (
+        b"<rss version='2.0'><channel><item><title>&lt;b&gt;Tokayev&lt;/b&gt; &amp;quot;"
+        b"visit&amp;quot;</title><link>https://x.kz/1</link></item></channel></rss>"
+    )
     assert parse_feed(rss).entries[0].title == 'Tokayev "visit"'
 
 
@@ -109,8 +111,13 @@ def test_sitemap_entities_are_not_expanded() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Фото: пресс-служба Сената", "ФОТО: Официальный сайт Президента Республики Казахстан",
-     "Read also", "Наши новости теперь в WhatsApp! Подписывайтесь на наш канал в самом популярном мессенджере"],
+    [
+        "Фото: пресс-служба Сената",
+        "ФОТО: Официальный сайт Президента Республики Казахстан",
+        "Read also",
+        "Наши новости теперь в WhatsApp! Подписывайтесь на наш канал в самом популярном "
+        "мессенджере",
+    ],
 )
 def test_chrome_lines(line: str) -> None:
     assert is_chrome_line(line)
@@ -118,10 +125,13 @@ def test_chrome_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Фотовыставка открылась в Душанбе и продлится до конца месяца.",
-     "Маулен Ашимбаев подчеркнул, что Таджикистан является важным стратегическим партнером "
-     "Казахстана и надежным союзником, а в Telegram-канале Сената опубликованы подробности встречи "
-     "и фотографии с переговоров, которые прошли в Астане в рамках официального визита делегации."],
+    [
+        "Фотовыставка открылась в Душанбе и продлится до конца месяца.",
+        "Маулен Ашимбаев подчеркнул, что Таджикистан является важным стратегическим "
+        "партнером Казахстана и надежным союзником, а в Telegram-канале Сената опубликованы "
+        "подробности встречи и фотографии с переговоров, которые прошли в Астане в рамках "
+        "официального визита делегации.",
+    ],
 )
 def test_text_lines_are_not_chrome(line: str) -> None:
     assert not is_chrome_line(line)
@@ -129,5 +139,7 @@ def test_text_lines_are_not_chrome(line: str) -> None:
 
 def test_origin_map_keeps_paths_and_queries() -> None:
     mapping = {"https://baq.kz": "http://127.0.0.1:9/baq.kz"}
-    assert map_url("https://baq.kz/news/?page=2", mapping) == "http://127.0.0.1:9/baq.kz/news/?page=2"
+    assert (
+        map_url("https://baq.kz/news/?page=2", mapping) == "http://127.0.0.1:9/baq.kz/news/?page=2"
+    )
     assert map_url("https://baq.kz.evil/x", mapping) is None

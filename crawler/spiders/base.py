@@ -117,7 +117,9 @@ class NewsSpider(scrapy.Spider):
             self.context.fail(response.url, "binary body, not an HTML page")
             return
         yield ArticlePage(
-            url=response.url, body=response.body, http_charset=response_charset(response),
+            url=response.url,
+            body=response.body,
+            http_charset=response_charset(response),
             hint=hint,
         )
 

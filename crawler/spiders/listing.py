@@ -22,7 +22,7 @@ class ListingSpider(NewsSpider):
         self.next_page = re.compile(next_pattern) if next_pattern else None
         self.pages_left: dict[str, int] = {}  # start URL -> listing pages it may still fetch
 
-    async def start(self):  # noqa: ANN201 - async generator of requests
+    async def start(self):
         for url in self.source.start_urls:
             self.pages_left[url] = self.source.max_pages - 1
             yield self.discovery_request(url, listing_start=url)

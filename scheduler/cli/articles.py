@@ -20,9 +20,7 @@ def source_zones(app_state: AppState) -> dict[str, tzinfo]:
     return {source.id: source.tz for source in app_state.sources}
 
 
-def article_json(
-    article: Article, zone: tzinfo = UTC, with_text: bool = True
-) -> dict[str, Any]:
+def article_json(article: Article, zone: tzinfo = UTC, with_text: bool = True) -> dict[str, Any]:
     """Times in the publisher's time zone, so the date is the one the publisher printed."""
     published = article.published.astimezone(zone) if article.published else None
     data: dict[str, Any] = {
@@ -68,9 +66,15 @@ def list_articles(
         print_table(
             ["id", "published", "source", "lang", "title"],
             [
-                [a.id, a.published.astimezone(zones.get(a.source_id, UTC)).date()
-                 if a.published else "", a.source_id, a.language,
-                 shorten(a.title, 70)]
+                [
+                    a.id,
+                    a.published.astimezone(zones.get(a.source_id, UTC)).date()
+                    if a.published
+                    else "",
+                    a.source_id,
+                    a.language,
+                    shorten(a.title, 70),
+                ]
                 for a in articles
             ],
         )

@@ -33,19 +33,32 @@ def crawl(
         if as_json:
             print_json(
                 {
-                    "run_id": report.run_id, "source": result.source_id, "status": c.status,
-                    "pages_fetched": c.pages_fetched, "bytes_downloaded": c.bytes_downloaded,
-                    "new": c.new, "duplicate": c.duplicate, "skipped_known": c.skipped_known,
+                    "run_id": report.run_id,
+                    "source": result.source_id,
+                    "status": c.status,
+                    "pages_fetched": c.pages_fetched,
+                    "bytes_downloaded": c.bytes_downloaded,
+                    "new": c.new,
+                    "duplicate": c.duplicate,
+                    "skipped_known": c.skipped_known,
                     "failed": c.failed,
                     "failures": [{"url": u, "reason": r} for u, r in c.failures],
                 }
             )
-        rows.append([result.source_id, c.status, c.pages_fetched, c.bytes_downloaded, c.new,
-                     c.duplicate, c.skipped_known, c.failed])
-    if not as_json:
-        print_table(
-            ["source", "status", "fetched", "bytes", "new", "dup", "known", "failed"], rows
+        rows.append(
+            [
+                result.source_id,
+                c.status,
+                c.pages_fetched,
+                c.bytes_downloaded,
+                c.new,
+                c.duplicate,
+                c.skipped_known,
+                c.failed,
+            ]
         )
+    if not as_json:
+        print_table(["source", "status", "fetched", "bytes", "new", "dup", "known", "failed"], rows)
         for result in report.results:
             for url, reason in result.counts.failures:
                 typer.echo(f"  {result.source_id}: {url}: {reason}")

@@ -17,9 +17,7 @@ from storage.db import open_database
 
 def demo(
     ctx: typer.Context,
-    keep: Annotated[
-        Path | None, typer.Option(help="Keep the demo database at this path.")
-    ] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep the demo database at this path.")] = None,
 ) -> None:
     """Serve the fixture sites locally, crawl them into a temporary SQLite database, show it."""
     from newswatch_fixtures.server import FixtureServer
@@ -38,8 +36,17 @@ def demo(
         report = crawl_once(settings, app.sources, trigger="demo")
         print_table(
             ["source", "status", "fetched", "new", "dup", "failed"],
-            [[r.source_id, r.counts.status, r.counts.pages_fetched, r.counts.new,
-              r.counts.duplicate, r.counts.failed] for r in report.results],
+            [
+                [
+                    r.source_id,
+                    r.counts.status,
+                    r.counts.pages_fetched,
+                    r.counts.new,
+                    r.counts.duplicate,
+                    r.counts.failed,
+                ]
+                for r in report.results
+            ],
         )
         sessions = open_database(settings.database_url)
         with sessions() as session:
@@ -47,6 +54,13 @@ def demo(
             typer.echo(f"\n{len(articles)} articles stored:\n")
             print_table(
                 ["published", "source", "lang", "title"],
-                [[a.published.date() if a.published else "", a.source_id, a.language,
-                  shorten(a.title, 80)] for a in articles],
+                [
+                    [
+                        a.published.date() if a.published else "",
+                        a.source_id,
+                        a.language,
+                        shorten(a.title, 80),
+                    ]
+                    for a in articles
+                ],
             )

@@ -90,9 +90,14 @@ def extract(
             data.update(article.to_json() if article else {"error": error})
             print_json(data)
         else:
-            rows.append([path, article.language if article else "",
-                         article.published.date() if article and article.published else "",
-                         shorten(article.title if article else f"ERROR: {error}", 60)])
+            rows.append(
+                [
+                    path,
+                    article.language if article else "",
+                    article.published.date() if article and article.published else "",
+                    shorten(article.title if article else f"ERROR: {error}", 60),
+                ]
+            )
     if not as_json:
         print_table(["path", "lang", "published", "title"], rows)
     if failed:

@@ -18,7 +18,7 @@ def _fetch(url: str, app_state: object, user_agent: str, timeout: float, cap: in
     settings = app_state.settings  # type: ignore[attr-defined]
     target = map_url(url, settings.origin_map) or url
     request = urllib.request.Request(target, headers={"User-Agent": user_agent})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read(cap + 1)
         if len(body) > cap:
             return FeedResult(problem=f"body over the size cap of {cap} bytes")
@@ -53,18 +53,26 @@ def _report(source: str, result: FeedResult, as_json: bool) -> None:
         if result.problem:
             print_json({"feed": source, "problem": result.problem, "version": result.version})
         for entry in result.entries:
-            print_json({
-                "feed": source, "title": entry.title, "link": entry.link,
-                "published": entry.published.isoformat() if entry.published else None,
-                "author": entry.author,
-            })
+            print_json(
+                {
+                    "feed": source,
+                    "title": entry.title,
+                    "link": entry.link,
+                    "published": entry.published.isoformat() if entry.published else None,
+                    "author": entry.author,
+                }
+            )
         return
-    typer.echo(f"{source}: {result.version or 'not a feed'}, {len(result.entries)} entries, "
-               f"encoding {result.encoding or '?'}")
+    typer.echo(
+        f"{source}: {result.version or 'not a feed'}, {len(result.entries)} entries, "
+        f"encoding {result.encoding or '?'}"
+    )
     if result.problem:
         typer.echo(f"  problem: {result.problem}")
     print_table(
         ["published", "title", "link"],
-        [[e.published.isoformat() if e.published else "", shorten(e.title, 60), e.link]
-         for e in result.entries],
+        [
+            [e.published.isoformat() if e.published else "", shorten(e.title, 60), e.link]
+            for e in result.entries
+        ],
     )

@@ -25,6 +25,15 @@ def list_sources(
         return
     print_table(
         ["id", "enabled", "discovery", "languages", "schedule", "start"],
-        [[s.id, s.enabled, s.discovery, ",".join(s.languages),
-          s.schedule.interval or s.schedule.cron, s.start_urls[0]] for s in sources],
+        [
+            [
+                s.id,
+                s.enabled,
+                s.discovery,
+                ",".join(s.languages),
+                s.schedule.interval or s.schedule.cron,
+                s.start_urls[0],
+            ]
+            for s in sources
+        ],
     )

@@ -104,6 +104,14 @@ def _choose_canonical(tree: lxml_html.HtmlElement, url: str, profile: Extraction
     return url
 
 
+def _without_title_line(text: str, title: str | None) -> str:
+    """trafilatura keeps an <h1> that sits inside the article element as the first line."""
+    first, _, rest = text.partition("\n")
+    if title and " ".join(first.split()) == " ".join(title.split()):
+        return rest
+    return text
+
+
 def extract_article(
     body: bytes | str,
     url: str,
@@ -129,8 +137,8 @@ def extract_article(
     document = trafilatura.bare_extraction(
         tree, url=canonical, with_metadata=True, include_comments=False, include_tables=True
     )
-    text = strip_chrome_lines(document.text or "") if document else ""
     title = (document.title if document else None) or (hint.title if hint else None)
+    text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():

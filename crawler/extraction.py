@@ -3,6 +3,7 @@ and `newswatch ingest` all call extract_article, so they store exactly the same 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -119,7 +120,9 @@ def extract_article(
     profile: ExtractionProfile | None = None,
     hint: PageHint | None = None,
     http_charset: str | None = None,
+    aliases: Sequence[str] = (),
 ) -> ExtractedArticle:
+    """aliases: other URLs that led to this page (redirects), remembered as known."""
     profile = profile or ExtractionProfile()
     if isinstance(body, bytes):
         if looks_binary(body):
@@ -146,9 +149,10 @@ def extract_article(
     published, date_source = _published_from(
         meta_tree_date, candidates, text, document.date if document else None, hint, profile
     )
+    canonical_key = normalize_url(canonical)
     return ExtractedArticle(
         url=url,
-        canonical_url=normalize_url(canonical),
+        canonical_url=canonical_key,
         title=plain_text(title),
         text=text,
         published=published,
@@ -158,7 +162,7 @@ def extract_article(
         description=document.description if document else None,
         content_hash=content_hash(text),
         encoding=encoding,
-        alias_urls=tuple({normalize_url(url)} - {normalize_url(canonical)}),
+        alias_urls=tuple(sorted({normalize_url(u) for u in (url, *aliases)} - {canonical_key})),
     )
 
 

@@ -31,6 +31,7 @@ class ExtractAndStorePipeline:
                 profile=context.profile,
                 hint=item.hint,
                 http_charset=item.http_charset,
+                aliases=item.redirected_from,
             )
         except ExtractionError as exc:
             context.fail(item.url, f"extraction: {exc}")

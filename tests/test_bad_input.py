@@ -74,7 +74,8 @@ def test_readable_pages_are_stored_and_garbage_is_not(bad_crawl) -> None:
         for a in cli.json_lines("articles", "list", "--source", "bad-malformed")
     }
     assert sorted(stored) == sorted(
-        f"{BAD}/a/{slug}" for slug in ("good-1", "good-2", "cp1251-as-utf8", "utf8-as-cp1251")
+        f"{BAD}/a/{slug}"
+        for slug in ("good-1", "good-2", "cp1251-as-utf8", "utf8-as-cp1251", "moved-here")
     )
     # windows-1251 bytes declared as UTF-8, and UTF-8 declared as windows-1251, both read right
     assert stored[f"{BAD}/a/cp1251-as-utf8"]["title"] == "Погода на выходные: снег и гололёд"
@@ -92,3 +93,16 @@ def test_crawl_run_is_recorded_with_counts(bad_crawl) -> None:
         reasons = conn.execute("select count(*) from crawl_failures").fetchone()[0]
     assert rows == {source: s["failed"] for source, s in summaries.items()}
     assert reasons == sum(s["failed"] for s in summaries.values())
+
+
+def test_second_crawl_retries_failures_but_not_known_pages(bad_crawl, fixture_server) -> None:
+    cli, _, _ = bad_crawl
+    fixture_server.log.clear()
+    second = {s["source"]: s for s in cli.json_lines("crawl", check=False)}
+    fetched = set(fixture_server.log.paths("badnews.example"))
+    assert second["bad-malformed"]["new"] == 0
+    # the redirecting feed link is known under its old URL too
+    assert "/a/moved" not in fetched and "/a/good-1" not in fetched
+    assert {"/a/server-error", "/a/slow", "/a/missing"} <= fetched  # failures are retried
+    [moved] = [a for a in cli.json_lines("articles", "list") if f"{BAD}/a/moved" in a["urls"]]
+    assert moved["canonical_url"] == f"{BAD}/a/moved-here"

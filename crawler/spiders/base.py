@@ -121,6 +121,7 @@ class NewsSpider(scrapy.Spider):
             body=response.body,
             http_charset=response_charset(response),
             hint=hint,
+            redirected_from=tuple(response.request.meta.get("redirect_urls", ())),
         )
 
     def on_error(self, failure: Failure) -> None:

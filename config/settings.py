@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Origin -> origin it is served from, like curl's --resolve: fixtures, mirrors, proxies.
     origin_map: dict[str, str] = {}
     crawl: CrawlSettings = CrawlSettings()
+    # Days the seen-URL and near-duplicate state is kept (articles themselves stay).
+    retention_days: int = Field(default=30, ge=1)
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from config.sources import SourceSpec
 from crawler.extraction import ExtractedArticle, ExtractionProfile
+from storage.dedup import StoreOutcome
 from storage.repository import SourceRunCounts
 
 log = logging.getLogger("newswatch.crawl")
@@ -18,9 +19,7 @@ class ArticleSink(Protocol):
 
     def known(self, urls: list[str]) -> set[str]: ...
 
-    def store(self, article: ExtractedArticle, source_id: str) -> str:
-        """Returns 'new' or 'duplicate'."""
-        ...
+    def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome: ...
 
 
 @dataclass

@@ -18,9 +18,9 @@ from crawler.dates import find_visible_date, is_low_confidence
 from crawler.encoding import decode_body, looks_binary
 from crawler.feeds import plain_text
 from crawler.language import detect_language
-from crawler.pagemeta import canonical_url, dateline_candidates, meta_published
-from crawler.textnorm import content_hash
+from crawler.pagemeta import canonical_url, dateline_candidates, meta_published, outbound_links
 from crawler.urls import domain_allowed, host_of, normalize_url
+from storage.textkeys import content_hash
 
 DEFAULT_ZONE = ZoneInfo("Asia/Almaty")
 
@@ -63,11 +63,13 @@ class ExtractedArticle:
     content_hash: str
     encoding: str
     alias_urls: tuple[str, ...] = field(default=())
+    cited_urls: tuple[str, ...] = field(default=())  # links to other sites (a copy's original)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["published"] = self.published.isoformat() if self.published else None
         data["alias_urls"] = list(self.alias_urls)
+        data["cited_urls"] = list(self.cited_urls)
         return data
 
 
@@ -136,6 +138,7 @@ def extract_article(
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
     meta_tree_date = meta_published(tree)  # read before trafilatura prunes the tree
+    cited = outbound_links(tree, canonical)
     candidates = dateline_candidates(tree)
     document = trafilatura.bare_extraction(
         tree, url=canonical, with_metadata=True, include_comments=False, include_tables=True
@@ -163,6 +166,7 @@ def extract_article(
         content_hash=content_hash(text),
         encoding=encoding,
         alias_urls=tuple(sorted({normalize_url(u) for u in (url, *aliases)} - {canonical_key})),
+        cited_urls=tuple(normalize_url(u) for u in cited),
     )
 
 

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
@@ -116,3 +116,21 @@ def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:
 
 def _is_descendant(element: lxml_html.HtmlElement, ancestor: lxml_html.HtmlElement) -> bool:
     return any(node is ancestor for node in element.iterancestors())
+
+
+MAX_OUTBOUND = 100
+
+
+def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:
+    """http(s) links to other hosts, in page order: a republished copy links its original."""
+    own_host = urlsplit(page_url).hostname or ""
+    links: list[str] = []
+    for href in tree.xpath("//a/@href"):
+        url = urljoin(page_url, href.strip())
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("http://", "https://")) and host and host != own_host:
+            if url not in links:
+                links.append(url)
+            if len(links) >= MAX_OUTBOUND:
+                break
+    return links

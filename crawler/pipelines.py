@@ -37,13 +37,20 @@ class ExtractAndStorePipeline:
             context.fail(item.url, f"extraction: {exc}")
             return item
         try:
-            status = context.sink.store(article, context.source.id)
+            outcome = context.sink.store(article, context.source.id)
         except Exception as exc:
             context.fail(item.url, f"storage: {type(exc).__name__}: {exc}")
             return item
-        if status == "new":
-            context.counts.new += 1
-            log.info("source=%s new article %s", context.source.id, article.canonical_url)
-        else:
+        if outcome.status == "duplicate":
             context.counts.duplicate += 1
+            return item
+        context.counts.new += 1  # a new article, a copy in a known story, or a new version
+        log.info(
+            "source=%s %s article %s (story %d, %s)",
+            context.source.id,
+            outcome.status,
+            article.canonical_url,
+            outcome.story_id,
+            outcome.reason,
+        )
         return item

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
 from storage import repository
+from storage.dedup import StoreOutcome, store_article
 from storage.repository import NewArticle
 
 
@@ -23,6 +24,7 @@ def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:
         date_source=article.date_source,
         description=article.description,
         author=article.author,
+        cited_urls=article.cited_urls,
     )
 
 
@@ -34,6 +36,6 @@ class DatabaseSink:
         with self._sessions() as session:
             return repository.known_urls(session, urls)
 
-    def store(self, article: ExtractedArticle, source_id: str) -> str:
+    def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome:
         with self._sessions.begin() as session:
-            return repository.store_article(session, to_new_article(article, source_id)).status
+            return store_article(session, to_new_article(article, source_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime, utcnow
@@ -23,6 +23,22 @@ class Source(Base):
     discovery: Mapped[str] = mapped_column(String(16))
     enabled: Mapped[bool] = mapped_column(default=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Story(Base):
+    """Copies of one news item across sources; its canonical is the original."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    canonical_article_id: Mapped[int | None]  # derived, refreshed on every new copy
+    first_published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    article_count: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story", order_by="Article.id")
 
 
 class Article(Base):
@@ -44,9 +60,55 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     word_count: Mapped[int] = mapped_column(default=0)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    dedup_reason: Mapped[str] = mapped_column(String(16), default="new")  # new|content|near
+    dedup_score: Mapped[float | None] = mapped_column(Float)  # estimated Jaccard for near
+    matched_article_id: Mapped[int | None]  # the copy it was matched to
+    version: Mapped[int] = mapped_column(default=1)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash signature
+    cited_urls: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
     source: Mapped[Source] = relationship()
     urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article")
+    story: Mapped[Story | None] = relationship(back_populates="articles")
+    versions: Mapped[list[ArticleVersion]] = relationship(order_by="ArticleVersion.version")
+
+
+class ArticleVersion(Base):
+    """An earlier text of an article that was edited at the same URL."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LshBand(Base):
+    """Near-duplicate index: one row per (band hash, article); looked up by key."""
+
+    __tablename__ = "lsh_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class StoreLock(Base):
+    """One row; writers update it first, which serialises dedup decisions on every backend."""
+
+    __tablename__ = "store_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ArticleUrl(Base):

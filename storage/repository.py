@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -18,6 +16,7 @@ from storage.models import (
     CrawlRun,
     CrawlRunSource,
     Source,
+    Story,
 )
 from storage.types import utcnow
 
@@ -33,6 +32,8 @@ class SourceRecord:
 
 @dataclass(frozen=True)
 class NewArticle:
+    """canonical_url and alias_urls are the crawler's normalised URL keys; url is as fetched."""
+
     source_id: str
     url: str
     canonical_url: str
@@ -45,13 +46,7 @@ class NewArticle:
     description: str | None = None
     author: str | None = None
     alias_urls: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class StoreOutcome:
-    status: Literal["new", "duplicate"]
-    article_id: int
-    reason: str  # new | url | content
+    cited_urls: Sequence[str] = ()  # outbound links: a copy citing its original
 
 
 @dataclass
@@ -85,65 +80,16 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _article_by_urls(session: Session, urls: Sequence[str]) -> int | None:
+def article_id_by_urls(session: Session, urls: Sequence[str]) -> int | None:
     return session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
 
 
-def _add_urls(session: Session, article_id: int, urls: dict[str, str]) -> None:
+def add_urls(session: Session, article_id: int, urls: dict[str, str]) -> None:
+    """Record URLs that lead to an article; ones already known keep their article."""
     existing = known_urls(session, urls)
     for url, reason in urls.items():
         if url not in existing:
             session.add(ArticleUrl(url=url, article_id=article_id, reason=reason))
-
-
-def store_article(session: Session, new: NewArticle) -> StoreOutcome:
-    """Store an article once: a known URL or identical content makes it a duplicate.
-
-    Safe against concurrent writers: the unique keys decide, and a lost race reads the winner.
-    """
-    urls = {new.canonical_url: "canonical", new.url: "fetched"}
-    for alias in new.alias_urls:
-        urls.setdefault(alias, "alias")
-    for attempt in range(2):
-        existing = _article_by_urls(session, list(urls))
-        if existing is not None:
-            _add_urls(session, existing, urls)
-            return StoreOutcome("duplicate", existing, "url")
-        same = session.scalar(
-            select(Article.id).where(Article.content_hash == new.content_hash).limit(1)
-        )
-        if same is not None:
-            _add_urls(session, same, dict.fromkeys(urls, "same_content"))
-            return StoreOutcome("duplicate", same, "content")
-        try:
-            with session.begin_nested():
-                article = _new_article_row(new)
-                session.add(article)
-                session.flush()
-                _add_urls(session, article.id, urls)
-                session.flush()
-            return StoreOutcome("new", article.id, "new")
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _new_article_row(new: NewArticle) -> Article:
-    return Article(
-        source_id=new.source_id,
-        canonical_url=new.canonical_url,
-        url=new.url,
-        title=new.title,
-        text=new.text,
-        description=new.description,
-        author=new.author,
-        language=new.language,
-        published=new.published,
-        date_source=new.date_source,
-        content_hash=new.content_hash,
-        word_count=len(new.text.split()),
-    )
 
 
 def start_run(session: Session, trigger: str = "cli") -> int:
@@ -203,7 +149,9 @@ def find_article(session: Session, key: str) -> Article | None:
     if key.isdigit():
         return session.get(Article, int(key))
     article_id = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == key))
-    return session.get(Article, article_id) if article_id is not None else None
+    if article_id is None:  # seen-URL rows expire; the canonical URL stays
+        return session.scalar(select(Article).where(Article.canonical_url == key))
+    return session.get(Article, article_id)
 
 
 def count_articles(session: Session) -> int:
@@ -219,3 +167,18 @@ def last_run_sources(session: Session, run_id: int) -> list[CrawlRunSource]:
             .order_by(CrawlRunSource.source_id)
         )
     )
+
+
+def list_stories(session: Session, *, limit: int | None = None) -> list[Story]:
+    query = (
+        select(Story)
+        .options(selectinload(Story.articles))
+        .order_by(Story.first_published.desc().nulls_last(), Story.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def get_story(session: Session, story_id: int) -> Story | None:
+    return session.get(Story, story_id, options=[selectinload(Story.articles)])

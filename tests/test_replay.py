@@ -31,6 +31,7 @@ class Replay:
     articles_after_second: list[dict]
     first_paths: list[tuple[str, str]]
     second_paths: list[tuple[str, str]]
+    stories: list[dict]
 
     def by_url(self, url: str) -> list[dict]:
         key = normalize_url(url)
@@ -60,7 +61,13 @@ def replay(request, fixture_server, tmp_path_factory) -> Iterator[Replay]:
         second = cli.json_lines("crawl")
         second_paths = list(log.entries)
         yield Replay(
-            first, second, articles, cli.json_lines("articles", "list"), first_paths, second_paths
+            first,
+            second,
+            articles,
+            cli.json_lines("articles", "list"),
+            first_paths,
+            second_paths,
+            cli.json_lines("stories", "list"),
         )
 
 
@@ -80,8 +87,7 @@ def test_seed_is_stored_once_and_clean(replay: Replay, expected: Expected) -> No
     stored = replay.by_url(expected.url)
     assert len(stored) == 1, f"{expected.url} stored {len(stored)} times"
     article = stored[0]
-    # an identical copy on another site is stored once, under the source first seen
-    assert article["source"] in {e.source for e in SEEDS if e.seed == expected.seed}
+    assert article["source"] == expected.source
     assert article["title"] == expected.title
     assert article["language"] == expected.language
     assert article["published"] is not None
@@ -108,15 +114,31 @@ def test_decoy_is_stored_as_itself(replay: Replay, expected: Expected) -> None:
 def test_nothing_but_expected_pages_is_stored(replay: Replay) -> None:
     known_urls = {url for a in replay.articles for url in a["urls"]}
     assert known_urls == {normalize_url(e.url) for e in EXPECTED}
-    assert len(replay.articles) == len({e.text for e in EXPECTED})
+    assert len(replay.articles) == len(EXPECTED)
 
 
-def test_identical_syndicated_copy_is_one_article_known_under_both_urls(replay: Replay) -> None:
+def test_syndicated_copy_and_original_are_one_story_with_both_sources(replay: Replay) -> None:
     copies = [e for e in SEEDS if e.seed == "003"]
     assert {e.source for e in copies} == {"tengrinews", "ru24"}
-    [article] = replay.by_url(copies[0].url)
-    assert replay.by_url(copies[1].url) == [article]
-    assert sum(s["duplicate"] for s in replay.first) == 1
+    [original] = replay.by_url(copies[0].url)
+    [copy] = replay.by_url(copies[1].url)
+    assert original["id"] != copy["id"]
+    assert original["story_id"] == copy["story_id"]
+    story = next(s for s in replay.stories if s["id"] == original["story_id"])
+    assert story["sources"] == ["ru24", "tengrinews"]
+    canonical = next(a for a in story["articles"] if a["canonical"])
+    assert canonical["source"] == "tengrinews"  # earliest, and the copy cites it
+    assert {a["url"] for a in story["articles"]} == {c.url for c in copies}
+
+
+def test_every_other_item_is_a_story_of_its_own(replay: Replay) -> None:
+    assert len(replay.stories) == len(EXPECTED) - 1
+    stories_of = {e.seed: replay.by_url(e.url)[0]["story_id"] for e in SEEDS}
+    assert stories_of["000"] != stories_of["001"]  # two meetings of one visit
+    for story in replay.stories:
+        assert {"id", "title", "articles"} <= set(story)
+        for article in story["articles"]:
+            assert {"url", "source", "published"} <= set(article)
 
 
 def test_second_crawl_stores_nothing_and_refetches_no_article(replay: Replay) -> None:
@@ -138,11 +160,8 @@ def test_extract_command_gives_what_the_crawler_stored(replay: Replay, tmp_path)
     assert [e["path"] for e in extracted] == files
     for expected, got in zip(SEEDS, extracted, strict=True):
         stored = replay.by_url(expected.url)[0]
-        assert got["canonical_url"] in stored["urls"]
-        assert (got["text"], got["content_hash"]) == (stored["text"], stored["content_hash"])
-        if got["canonical_url"] != stored["canonical_url"]:
-            continue  # an identical copy stored under the original: its own fields differ
-        for field in ("title", "language"):
+        assert got["canonical_url"] == stored["canonical_url"]
+        for field in ("title", "text", "language", "content_hash"):
             assert got[field] == stored[field], field
         # a page without a byline gets its author from the feed entry, which a file lacks
         assert got["author"] in (stored["author"], None)

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from config import ConfigError
-from scheduler.cli import articles, sources
+from scheduler.cli import articles, sources, stories
 from scheduler.cli.crawl import crawl
 from scheduler.cli.demo import demo
 from scheduler.cli.extract import extract, ingest
 from scheduler.cli.feed import feed
+from scheduler.cli.prune import prune
 from scheduler.cli.state import AppState
 from scheduler.logs import configure_logging
 
@@ -50,8 +51,10 @@ app.command()(extract)
 app.command()(ingest)
 app.command()(feed)
 app.command()(demo)
+app.command()(prune)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
+app.add_typer(stories.app, name="stories")
 
 
 def main() -> None:

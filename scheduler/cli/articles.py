@@ -36,6 +36,10 @@ def article_json(article: Article, zone: tzinfo = UTC, with_text: bool = True) -
         "fetched_at": article.fetched_at.isoformat(),
         "content_hash": article.content_hash,
         "word_count": article.word_count,
+        "story_id": article.story_id,
+        "dedup_reason": article.dedup_reason,
+        "dedup_score": article.dedup_score,
+        "version": article.version,
         "urls": sorted(u.url for u in article.urls),
     }
     if with_text:

@@ -125,8 +125,13 @@ def ingest(
             failed = True
             rows.append([path, "failed", "", error])
             continue
-        status = sink.store(article, spec.id)
-        rows.append([path, status, spec.id, shorten(article.title, 60)])
+        outcome = sink.store(article, spec.id)
+        result = (
+            outcome.status
+            if outcome.reason in ("new", "url", "version")
+            else (f"{outcome.status} ({outcome.reason} copy, story {outcome.story_id})")
+        )
+        rows.append([path, result, spec.id, shorten(article.title, 60)])
     print_table(["path", "result", "source", "title / reason"], rows)
     if failed:
         raise typer.Exit(1)

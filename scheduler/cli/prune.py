@@ -1,0 +1,35 @@
+"""`newswatch prune`: expire the seen-URL and near-duplicate state older than the window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from scheduler.cli.output import print_json
+from scheduler.cli.state import state
+from storage.db import open_database
+from storage.retention import prune as prune_state
+from storage.types import utcnow
+
+
+def prune(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Window in days (default: retention_days).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Forget seen URLs and near-duplicate bands older than the retention window."""
+    settings = state(ctx).settings
+    window = days or settings.retention_days
+    sessions = open_database(settings.database_url)
+    with sessions.begin() as session:
+        result = prune_state(session, utcnow() - timedelta(days=window))
+    if as_json:
+        print_json({"days": window, "urls": result.urls, "bands": result.bands})
+    else:
+        typer.echo(
+            f"removed {result.urls} seen URLs and {result.bands} LSH bands older than {window} days"
+        )

@@ -1,0 +1,29 @@
+"""Expiry of the crawler's working state, so tables stay bounded in a daemon that runs for months.
+
+Articles and stories are the archive and stay. What expires is what makes the crawler fast:
+the seen-URL index (an expired URL that a feed still lists is fetched once more and then found
+by its canonical URL) and the near-duplicate bands (copies older than the window start a new
+story).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from storage.models import ArticleUrl, LshBand
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    urls: int
+    bands: int
+
+
+def prune(session: Session, older_than: datetime) -> PruneResult:
+    urls = session.execute(delete(ArticleUrl).where(ArticleUrl.first_seen < older_than))
+    bands = session.execute(delete(LshBand).where(LshBand.created_at < older_than))
+    return PruneResult(urls.rowcount or 0, bands.rowcount or 0)

@@ -1,0 +1,28 @@
+"""Keys derived from article text: normalised form, exact hash, word shingles for MinHash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+SHINGLE_WORDS = 3
+
+
+def normalize_text(text: str) -> str:
+    """Case, ё/е, punctuation and whitespace folded: copies differ in none of these."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """Overlapping word n-grams of the normalised text (the whole text when it is shorter)."""
+    words = normalize_text(text).split()
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from config.sources import SourceSpec
-from crawler.extraction import ExtractedArticle, ExtractionProfile
-from storage.dedup import StoreOutcome
+from crawler.extraction import ExtractedArticle, ExtractionProfile, profile_for
 from storage.repository import SourceRunCounts
+
+if TYPE_CHECKING:
+    from storage.dedup import StoreOutcome
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -46,12 +48,3 @@ class SourceContext:
         self.counts.failed += 1
         self.counts.failures.append((url, reason))
         log.warning("source=%s url=%s failed: %s", self.source.id, url, reason)
-
-
-def profile_for(source: SourceSpec) -> ExtractionProfile:
-    return ExtractionProfile(
-        languages=tuple(source.languages),
-        zone=source.tz,
-        drop_selectors=tuple(source.drop_selectors),
-        allowed_domains=tuple(source.allowed_domains),
-    )

@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
+from crawler.urls import map_url
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-
-
-def map_url(url: str, mapping: dict[str, str]) -> str | None:
-    for origin, target in mapping.items():
-        if url == origin or url.startswith(origin + "/"):
-            return target + url[len(origin) :]
-    return None
 
 
 class OriginMapDownloadHandler(HTTP11DownloadHandler):

@@ -13,6 +13,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from config.sources import SourceSpec
 from crawler.boilerplate import strip_chrome_lines
 from crawler.dates import find_visible_date, is_low_confidence
 from crawler.encoding import decode_body, looks_binary
@@ -47,6 +48,15 @@ class ExtractionProfile:
     zone: ZoneInfo = DEFAULT_ZONE
     drop_selectors: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
+
+
+def profile_for(source: SourceSpec) -> ExtractionProfile:
+    return ExtractionProfile(
+        languages=tuple(source.languages),
+        zone=source.tz,
+        drop_selectors=tuple(source.drop_selectors),
+        allowed_domains=tuple(source.allowed_domains),
+    )
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,10 @@ def domain_allowed(url: str, allowed_domains: list[str] | tuple[str, ...]) -> bo
         return False
     host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in allowed_domains)
+
+
+def map_url(url: str, mapping: dict[str, str]) -> str | None:
+    for origin, target in mapping.items():
+        if url == origin or url.startswith(origin + "/"):
+            return target + url[len(origin) :]
+    return None

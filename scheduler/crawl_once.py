@@ -8,9 +8,9 @@ from config.settings import Settings
 from config.sources import SourceSpec
 from crawler.runner import SourceResult, crawl_sources, run_on_reactor
 from crawler.sink import DatabaseSink
+from scheduler.records import source_records
 from storage import repository
 from storage.db import open_database
-from storage.repository import SourceRecord
 
 
 @dataclass
@@ -28,10 +28,6 @@ def select_sources(all_sources: list[SourceSpec], wanted: list[str]) -> list[Sou
     if unknown:
         raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(by_id)}")
     return [by_id[w] for w in wanted]
-
-
-def source_records(sources: list[SourceSpec]) -> list[SourceRecord]:
-    return [SourceRecord(s.id, s.name, s.languages, s.discovery, s.enabled) for s in sources]
 
 
 def crawl_once(settings: Settings, sources: list[SourceSpec], trigger: str = "cli") -> CrawlReport:

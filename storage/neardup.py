@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from storage.textkeys import shingles
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: a pair with Jaccard 0.5 becomes a candidate 87% of the time,
@@ -23,7 +26,10 @@ THRESHOLD = 0.45  # estimated Jaccard of shingles above which two texts are copi
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
-    """One permutation generator shared by all sketches (generating it costs more than hashing)."""
+    """One permutation generator shared by all sketches (generating it costs more than hashing).
+    Imported here: datasketch pulls in scipy, half a second that most commands never need."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
@@ -57,7 +63,7 @@ def sketch(text: str) -> Sketch | None:
     if len(grams) < 2:
         return None
     template = _template()
-    minhash = MinHash(
+    minhash = type(template)(
         num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme
     )
     minhash.update_batch(list(grams))

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.boilerplate import is_chrome_line
-from crawler.download import map_url
 from crawler.encoding import decode_body, looks_binary
 from crawler.feeds import parse_feed
 from crawler.sitemaps import parse_sitemap
-from crawler.urls import domain_allowed, normalize_url
+from crawler.urls import domain_allowed, map_url, normalize_url
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ import typer
 
 from scheduler.cli.output import print_json, print_table
 from scheduler.cli.state import fail, state
-from scheduler.crawl_once import crawl_once, select_sources
 
 
 def crawl(
@@ -19,6 +18,8 @@ def crawl(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Crawl the enabled sources (or the named ones) once and store new articles."""
+    from scheduler.crawl_once import crawl_once, select_sources  # Scrapy: only when crawling
+
     app = state(ctx)
     try:
         sources = select_sources(app.sources, source or [])

@@ -10,7 +10,6 @@ import typer
 
 from scheduler.cli.output import print_table, shorten
 from scheduler.cli.state import state
-from scheduler.crawl_once import crawl_once
 from storage import repository
 from storage.db import open_database
 
@@ -21,6 +20,8 @@ def demo(
 ) -> None:
     """Serve the fixture sites locally, crawl them into a temporary SQLite database, show it."""
     from newswatch_fixtures.server import FixtureServer
+
+    from scheduler.crawl_once import crawl_once
 
     app = state(ctx)
     with tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp, FixtureServer() as server:

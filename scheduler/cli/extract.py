@@ -5,21 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from lxml import html as lxml_html
 
 from config.sources import SourceSpec, source_for_url
-from crawler.context import profile_for
-from crawler.extraction import ExtractedArticle, ExtractionError, ExtractionProfile, extract_article
 from crawler.pagemeta import canonical_url
-from crawler.sink import DatabaseSink
 from scheduler.cli.output import print_json, print_table, shorten
 from scheduler.cli.state import AppState, fail, state
-from scheduler.crawl_once import source_records
-from storage import repository
-from storage.db import open_database
+from scheduler.records import source_records
+
+if TYPE_CHECKING:
+    from crawler.extraction import ExtractedArticle, ExtractionProfile
 
 
 def _read_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
@@ -48,6 +46,8 @@ def _page_url(body: bytes, path: str) -> str:
 def _source_and_profile(
     app: AppState, url: str, source_id: str | None
 ) -> tuple[SourceSpec | None, ExtractionProfile]:
+    from crawler.extraction import ExtractionProfile, profile_for
+
     if source_id:
         matches = [s for s in app.sources if s.id == source_id]
         if not matches:
@@ -60,6 +60,8 @@ def _source_and_profile(
 def _extract_all(
     app: AppState, paths: list[str], url: str | None, source_id: str | None
 ) -> Iterator[tuple[str, SourceSpec | None, ExtractedArticle | None, str | None]]:
+    from crawler.extraction import ExtractionError, extract_article  # trafilatura: only here
+
     if url and len(paths) > 1:
         raise fail("--url names the URL of one page; give one PATH with it")
     for path, body, error in _read_inputs(paths):
@@ -111,6 +113,10 @@ def ingest(
     source: Annotated[str | None, typer.Option(help="Source id (default: from the URL).")] = None,
 ) -> None:
     """Store saved pages through the same pipeline as crawled ones."""
+    from crawler.sink import DatabaseSink
+    from storage import repository
+    from storage.db import open_database
+
     app = state(ctx)
     sessions = open_database(app.settings.database_url)
     with sessions.begin() as session:

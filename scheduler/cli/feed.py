@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from crawler.download import map_url
 from crawler.feeds import FeedResult, parse_feed
+from crawler.urls import map_url
 from scheduler.cli.output import print_json, print_table, shorten
 from scheduler.cli.state import state
 

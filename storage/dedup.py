@@ -18,12 +18,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleVersion, LshBand, StoreLock, Story
+from storage.models import Article, ArticleVersion, LshBand, Story
 from storage.neardup import THRESHOLD, Sketch, sketch
-from storage.repository import NewArticle, add_urls, article_id_by_urls
+from storage.repository import NewArticle, add_urls, article_id_by_urls, lock_writers
 from storage.types import utcnow
 
 MAX_CANDIDATES = 20
@@ -38,17 +38,9 @@ class StoreOutcome:
     score: float | None = None
 
 
-def _lock(session: Session) -> None:
-    """Take the writers' lock for the rest of this transaction (a row lock on PostgreSQL and
-    MySQL, the database write lock on SQLite)."""
-    session.execute(
-        update(StoreLock).where(StoreLock.id == 1).values(counter=StoreLock.counter + 1)
-    )
-
-
 def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     signature = sketch(new.text)  # outside the lock: the costly part
-    _lock(session)
+    lock_writers(session)
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:
         urls.setdefault(alias, "alias")

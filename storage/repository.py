@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -16,6 +16,7 @@ from storage.models import (
     CrawlRun,
     CrawlRunSource,
     Source,
+    StoreLock,
     Story,
 )
 from storage.types import utcnow
@@ -61,7 +62,16 @@ class SourceRunCounts:
     status: str = "ok"  # ok | partial (some pages failed) | failed (no usable start page)
 
 
+def lock_writers(session: Session) -> None:
+    """Take the writers' lock for the rest of this transaction (a row lock on PostgreSQL and
+    MySQL, the database write lock on SQLite): check-then-insert decisions never race."""
+    session.execute(
+        update(StoreLock).where(StoreLock.id == 1).values(counter=StoreLock.counter + 1)
+    )
+
+
 def sync_sources(session: Session, records: Iterable[SourceRecord]) -> None:
+    lock_writers(session)
     for record in records:
         row = session.get(Source, record.id) or Source(id=record.id)
         row.name = record.name

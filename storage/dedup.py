@@ -18,15 +18,30 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleVersion, LshBand, Story
+from storage.models import Article, ArticleUrl, ArticleVersion, LshBand, Story
 from storage.neardup import THRESHOLD, Sketch, sketch
-from storage.repository import NewArticle, add_urls, article_id_by_urls, lock_writers
+from storage.repository import NewArticle, add_urls, lock_writers
 from storage.types import utcnow
 
 MAX_CANDIDATES = 20
+# Built once: the hot path of every store; a textual statement skips per-call coercion of the
+# 42 band keys.
+_BAND_HITS = text("SELECT article_id FROM lsh_bands WHERE key IN :keys").bindparams(
+    bindparam("keys", expanding=True)
+)
+_INSERT_BANDS = insert(LshBand.__table__)
+_INSERT_URLS = insert(ArticleUrl.__table__)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The stored article a new one was found to copy."""
+
+    id: int
+    story_id: int | None
 
 
 @dataclass(frozen=True)
@@ -44,8 +59,11 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:
         urls.setdefault(alias, "alias")
-    known = article_id_by_urls(session, list(urls)) or session.scalar(
-        select(Article.id).where(Article.canonical_url == new.canonical_url)
+    known = session.scalar(  # the seen-URL index, or the canonical URL once that expired
+        select(ArticleUrl.article_id)
+        .where(ArticleUrl.url.in_(list(urls)))
+        .union_all(select(Article.id).where(Article.canonical_url == new.canonical_url))
+        .limit(1)
     )
     if known is not None:
         article = session.get_one(Article, known)
@@ -55,22 +73,33 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
         _new_version(session, article, new, signature)
         return StoreOutcome("updated", article.id, article.story_id or 0, "version")
 
-    same_text = session.scalars(
-        select(Article).where(Article.content_hash == new.content_hash).order_by(Article.id)
+    same_text = session.execute(
+        select(Article.id, Article.story_id, Article.source_id)
+        .where(Article.content_hash == new.content_hash)
+        .order_by(Article.id)
+        .limit(1)
     ).first()
     if same_text is not None and same_text.source_id == new.source_id:
         add_urls(session, same_text.id, dict.fromkeys(urls, "same_content"))
         return StoreOutcome("duplicate", same_text.id, same_text.story_id or 0, "content")
 
-    match, score, reason = None, None, "new"
+    match: Copy | None = None
+    score, reason = None, "new"
     if same_text is not None:
-        match, score, reason = same_text, 1.0, "content"
+        match, score, reason = Copy(same_text.id, same_text.story_id), 1.0, "content"
     elif signature is not None and (found := _nearest(session, signature)):
         match, score = found
         reason = "near"
     article = _insert(session, new, signature, match, reason, score)
-    add_urls(session, article.id, urls)
-    _refresh_story(session, article.story_id)
+    session.execute(  # none of them is known: checked above, under the lock
+        _INSERT_URLS,
+        [
+            {"url": u, "article_id": article.id, "reason": r, "first_seen": utcnow()}
+            for u, r in urls.items()
+        ],
+    )
+    if match is not None:
+        _refresh_story(session, article.story_id)
     return StoreOutcome("new", article.id, article.story_id or 0, reason, score)
 
 
@@ -78,14 +107,14 @@ def _insert(
     session: Session,
     new: NewArticle,
     signature: Sketch | None,
-    match: Article | None,
+    match: Copy | None,
     reason: str,
     score: float | None,
 ) -> Article:
     if match is not None and match.story_id is not None:
         story_id = match.story_id
     else:
-        story = Story(title=new.title, first_published=new.published)
+        story = Story(title=new.title, first_published=new.published, article_count=1)
         session.add(story)
         session.flush()
         story_id = story.id
@@ -111,6 +140,8 @@ def _insert(
     )
     session.add(article)
     session.flush()
+    if match is None:
+        story.canonical_article_id = article.id
     _index(session, article.id, signature)
     return article
 
@@ -118,30 +149,34 @@ def _insert(
 def _index(session: Session, article_id: int, signature: Sketch | None) -> None:
     if signature is None:
         return
-    keys = {key for _, key in signature.band_keys()}
-    session.add_all(LshBand(key=key, article_id=article_id) for key in keys)
+    keys = set(signature.band_keys)
+    now = utcnow()
+    session.execute(
+        _INSERT_BANDS,  # Core executemany: no per-row ORM bookkeeping
+        [{"key": k, "article_id": article_id, "created_at": now} for k in keys],
+    )
 
 
-def _nearest(session: Session, signature: Sketch) -> tuple[Article, float] | None:
+def _nearest(session: Session, signature: Sketch) -> tuple[Copy, float] | None:
     """The most similar indexed article above THRESHOLD: band hits pick candidates, the
     signatures' agreement (estimated Jaccard) decides."""
-    keys = [key for _, key in signature.band_keys()]
-    hits = Counter(session.scalars(select(LshBand.article_id).where(LshBand.key.in_(keys))))
+    keys = signature.band_keys
+    hits = Counter(session.scalars(_BAND_HITS, {"keys": keys}))
     if not hits:
         return None
     candidates = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
     rows = session.execute(
-        select(Article.id, Article.sketch).where(Article.id.in_(candidates))
+        select(Article.id, Article.story_id, Article.sketch).where(Article.id.in_(candidates))
     ).all()
     scored = [
-        (signature.jaccard(Sketch.from_bytes(data)), article_id)
-        for article_id, data in rows
+        (signature.jaccard(Sketch.from_bytes(data)), -article_id, Copy(article_id, story_id))
+        for article_id, story_id, data in rows
         if data is not None
     ]
-    best = max(scored, default=None)
+    best = max(scored, key=lambda s: s[:2], default=None)  # most similar, then oldest
     if best is None or best[0] < THRESHOLD:
         return None
-    return session.get_one(Article, best[1]), best[0]
+    return best[2], best[0]
 
 
 def _new_version(

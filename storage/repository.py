@@ -90,10 +90,6 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def article_id_by_urls(session: Session, urls: Sequence[str]) -> int | None:
-    return session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
-
-
 def add_urls(session: Session, article_id: int, urls: dict[str, str]) -> None:
     """Record URLs that lead to an article; ones already known keep their article."""
     existing = known_urls(session, urls)

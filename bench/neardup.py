@@ -1,0 +1,198 @@
+"""Near-duplicate detection at scale: precision and recall of copy detection, time of one
+lookup-and-insert, and memory, on a generated corpus with known copies.
+
+    python -m bench.neardup [--articles 100000] [--database URL]
+
+The corpus: originals of 5 paragraphs drawn from the fixture articles' vocabulary (Zipf
+weighted), copies of some of them with 5-30% of their words edited (paragraphs cut, a paragraph
+added, words reworded), and hard negatives that share a quoted sentence or two with an original
+but are otherwise different articles. Every item goes through storage.dedup.store_article in its
+own transaction, exactly as the crawler stores it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.db import open_database
+from storage.dedup import store_article
+from storage.repository import NewArticle, SourceRecord, sync_sources
+from storage.textkeys import content_hash
+from tests.expectations import load_expected
+
+
+@dataclass
+class Item:
+    group: int  # ground truth: items of one group are one story
+    text: str
+    kind: str  # original | copy | related
+    edit: float = 0.0
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        words = sorted({w for e in load_expected() for w in e.text.split() if w.isalpha()})
+        self.rng.shuffle(words)
+        self.words = words
+        self.weights = [1 / (rank + 1) ** 0.9 for rank in range(len(words))]  # Zipf-like
+
+    def sentence(self) -> str:
+        count = self.rng.randint(8, 22)
+        return " ".join(self.rng.choices(self.words, self.weights, k=count)) + "."
+
+    def paragraph(self) -> list[str]:
+        return [self.sentence() for _ in range(self.rng.randint(2, 4))]
+
+    def original(self) -> list[list[str]]:
+        return [self.paragraph() for _ in range(5)]
+
+    def copy(self, paragraphs: list[list[str]], fraction: float) -> list[list[str]]:
+        """Edit about `fraction` of the words: cut, add and reword in roughly equal parts."""
+        paragraphs = [list(p) for p in paragraphs]
+        total = sum(len(s.split()) for p in paragraphs for s in p)
+        budget = fraction * total / 3
+        cut = 0
+        while cut < budget and len(paragraphs) > 2:  # cut whole sentences, tail first
+            victim = self.rng.randrange(len(paragraphs))
+            if not paragraphs[victim]:
+                paragraphs.pop(victim)
+                continue
+            cut += len(paragraphs[victim].pop(self.rng.randrange(len(paragraphs[victim]))).split())
+        added: list[str] = []
+        while sum(len(s.split()) for s in added) < budget:
+            added.append(self.sentence())
+        paragraphs.insert(self.rng.randrange(len(paragraphs) + 1), added)
+        flat = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p))]
+        reworded = 0
+        while reworded < budget:
+            i, j = self.rng.choice(flat)
+            words = paragraphs[i][j].split()
+            words[self.rng.randrange(len(words))] = self.rng.choice(self.words)
+            paragraphs[i][j] = " ".join(words)
+            reworded += 1
+        return [p for p in paragraphs if p]
+
+    def related(self, paragraphs: list[list[str]]) -> list[list[str]]:
+        """Another article on the same event: a quote or two in common, the rest its own."""
+        quotes = self.rng.sample([s for p in paragraphs for s in p], k=2)
+        own = self.original()
+        own[1].insert(0, quotes[0])
+        own[3].append(quotes[1])
+        return own
+
+
+def corpus(size: int, seed: int) -> list[Item]:
+    gen = Generator(seed)
+    originals = int(size * 0.8)
+    copies = int(size * 0.15)
+    related = size - originals - copies
+    texts = [gen.original() for _ in range(originals)]
+    render = lambda ps: "\n".join(" ".join(p) for p in ps)  # noqa: E731
+    items = [Item(g, render(ps), "original") for g, ps in enumerate(texts)]
+    for _ in range(copies):
+        group = gen.rng.randrange(originals)
+        fraction = gen.rng.uniform(0.05, 0.30)
+        items.append(Item(group, render(gen.copy(texts[group], fraction)), "copy", fraction))
+    for n in range(related):
+        group = gen.rng.randrange(originals)
+        items.append(Item(originals + n, render(gen.related(texts[group])), "related"))
+    gen.rng.shuffle(items)
+    return items
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a new SQLite file)")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    items = corpus(args.articles, args.seed)
+    print(
+        f"corpus: {len(items)} articles generated in {time.perf_counter() - started:.0f} s "
+        f"({sum(i.kind == 'copy' for i in items)} copies with 5-30% edits, "
+        f"{sum(i.kind == 'related' for i in items)} related-but-different)"
+    )
+    with tempfile.TemporaryDirectory(prefix="newswatch-neardup-") as tmp:
+        url = args.database or f"sqlite:///{Path(tmp) / 'neardup.db'}"
+        sessions = open_database(url)
+        with sessions.begin() as session:
+            sync_sources(
+                session,
+                [SourceRecord("a", "A", ["ru"], "feed"), SourceRecord("b", "B", ["ru"], "feed")],
+            )
+        rss_start = rss_mb()
+        timings, commits, story_of_item, attached = [], [], {}, []
+        for n, item in enumerate(items):
+            new = NewArticle(
+                source_id="a" if item.kind == "original" else "b",
+                url=f"https://bench.example/{n}",
+                canonical_url=f"https://bench.example/{n}",
+                title=None,
+                text=item.text,
+                content_hash=content_hash(item.text),
+            )
+            with sessions() as session:  # one transaction per article, as the crawler stores
+                t0 = time.perf_counter()
+                outcome = store_article(session, new)
+                t1 = time.perf_counter()
+                session.commit()
+                commits.append(time.perf_counter() - t1)
+            timings.append(t1 - t0)
+            story_of_item[n] = outcome.story_id
+            if outcome.reason in ("near", "content"):
+                attached.append(n)
+            if (n + 1) % 20_000 == 0:
+                print(f"  {n + 1} stored, median so far {statistics.median(timings) * 1e3:.2f} ms")
+        rss_end = rss_mb()
+
+    group_story: dict[int, set[int]] = {}
+    for n, item in enumerate(items):
+        group_story.setdefault(item.group, set()).add(story_of_item[n])
+    members: dict[int, set[int]] = {}
+    for n, item in enumerate(items):
+        members.setdefault(story_of_item[n], set()).add(item.group)
+    copies = [n for n, item in enumerate(items) if item.kind == "copy"]
+    found = sum(len(group_story[items[n].group]) == 1 for n in copies)
+    wrong = sum(len(members[story_of_item[n]]) > 1 for n in attached)
+    recall = found / len(copies)
+    precision = (len(attached) - wrong) / len(attached) if attached else 1.0
+    half = len(timings) // 2  # the second half: at index size
+    tail = sorted(t * 1e3 for t in timings[half:])
+    totals = sorted((t + c) * 1e3 for t, c in zip(timings[half:], commits[half:], strict=True))
+
+    print()
+    print(f"{'measure':44} {'value':>10}  goal")
+    print(f"{'copies found (recall)':44} {recall:10.4f}  >= 0.97")
+    print(f"{'attachments that were right (precision)':44} {precision:10.4f}  >= 0.97")
+    print(f"{'lookup+insert median (ms, 2nd half)':44} {statistics.median(tail):10.2f}  <= 2")
+    print(f"{'lookup+insert p99 (ms, 2nd half)':44} {tail[int(len(tail) * 0.99)]:10.2f}")
+    print(f"{'commit median (ms, 2nd half)':44} {statistics.median(commits[half:]) * 1e3:10.2f}")
+    print(f"{'store incl. commit median (ms, 2nd half)':44} {statistics.median(totals):10.2f}")
+    print(f"{'store incl. commit p99 (ms, 2nd half)':44} {totals[int(len(totals) * 0.99)]:10.2f}")
+    print(f"{'RSS start -> end (MB)':44} {rss_start:5.0f} -> {rss_end:.0f}")
+    print(f"{'peak RSS (MB)':44} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:10.0f}")
+    by_edit = sorted((items[n].edit, len(group_story[items[n].group]) == 1) for n in copies)
+    for low in (0.05, 0.10, 0.15, 0.20, 0.25):
+        band = [ok for edit, ok in by_edit if low <= edit < low + 0.05]
+        if band:
+            label = f"recall, edits {low:.0%}-{low + 0.05:.0%}"
+            print(f"{label:44} {sum(band) / len(band):10.4f}")
+
+
+if __name__ == "__main__":
+    main()

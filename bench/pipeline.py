@@ -67,7 +67,7 @@ def main() -> None:
                 ),
             )
             start = time.perf_counter()
-            report = crawl_once(settings, [source], trigger="bench")
+            report = crawl_once(settings, [source], trigger="bench", alerts=False)
             crawl = time.perf_counter() - start
         stored = report.results[0].counts.new
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from config.errors import ConfigError
@@ -37,6 +37,21 @@ class CrawlSettings(BaseModel):
     max_articles_per_source: int = Field(default=500, ge=1)
 
 
+class SmtpSettings(BaseModel):
+    """Mail server for alerts. The password comes from NEWSWATCH_SMTP__PASSWORD and is never
+    printed (SecretStr)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str | None = None  # unset: alerts wait in the outbox
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str = "newswatch@localhost"
+    timeout: float = Field(default=20.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -49,6 +64,8 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = CrawlSettings()
     # Days the seen-URL and near-duplicate state is kept (articles themselves stay).
     retention_days: int = Field(default=30, ge=1)
+    rules_file: Path = CONFIG_DIR / "rules.yaml"
+    smtp: SmtpSettings = SmtpSettings()
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -91,8 +108,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         values = read_yaml(path)
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: the top level must be a mapping of settings")
-        if "sources_file" in values:  # relative to the file that names it
-            values["sources_file"] = (path.parent / values["sources_file"]).resolve()
+        for key in ("sources_file", "rules_file"):  # relative to the file that names them
+            if key in values:
+                values[key] = (path.parent / values[key]).resolve()
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**values)

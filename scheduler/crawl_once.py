@@ -8,6 +8,7 @@ from config.settings import Settings
 from config.sources import SourceSpec
 from crawler.runner import SourceResult, crawl_sources, run_on_reactor
 from crawler.sink import DatabaseSink
+from scheduler.alerting import AlertReport, run_alerts
 from scheduler.records import source_records
 from storage import repository
 from storage.db import open_database
@@ -17,6 +18,7 @@ from storage.db import open_database
 class CrawlReport:
     run_id: int
     results: list[SourceResult]
+    alerts: AlertReport | None = None
 
 
 def select_sources(all_sources: list[SourceSpec], wanted: list[str]) -> list[SourceSpec]:
@@ -30,7 +32,14 @@ def select_sources(all_sources: list[SourceSpec], wanted: list[str]) -> list[Sou
     return [by_id[w] for w in wanted]
 
 
-def crawl_once(settings: Settings, sources: list[SourceSpec], trigger: str = "cli") -> CrawlReport:
+def crawl_once(
+    settings: Settings,
+    sources: list[SourceSpec],
+    trigger: str = "cli",
+    *,
+    alerts: bool = True,
+) -> CrawlReport:
+    """Crawl, record the run, then match the new articles and send the immediate alerts."""
     sessions = open_database(settings.database_url)
     with sessions.begin() as session:
         repository.sync_sources(session, source_records(sources))
@@ -40,4 +49,7 @@ def crawl_once(settings: Settings, sources: list[SourceSpec], trigger: str = "cl
         for result in results:
             repository.record_source_run(session, run_id, result.source_id, result.counts)
         repository.finish_run(session, run_id)
-    return CrawlReport(run_id, results)
+    report = CrawlReport(run_id, results)
+    if alerts:
+        report.alerts = run_alerts(settings, sources, sessions)
+    return report

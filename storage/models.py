@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime, utcnow
@@ -67,6 +77,7 @@ class Article(Base):
     version: Mapped[int] = mapped_column(default=1)
     sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash signature
     cited_urls: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    alerts_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     source: Mapped[Source] = relationship()
     urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article")
@@ -170,3 +181,33 @@ class CrawlFailure(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     run_source: Mapped[CrawlRunSource] = relationship(back_populates="failures")
+
+
+class AlertDelivery(Base):
+    """The outbox: one row per (rule, story, recipient), written before anything is sent, so an
+    alert is sent at most once, and retried until it is."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("rule", "story_id", "recipient", name="uq_alert_rule_story_recipient"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))  # the copy that matched
+    recipient: Mapped[str] = mapped_column(String(320))
+    mode: Mapped[str] = mapped_column(String(16))  # immediate | digest
+    score: Mapped[float] = mapped_column(Float)
+    match: Mapped[dict] = mapped_column(JSON)  # matched terms and explanation, for the email
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    story: Mapped[Story] = relationship()
+    article: Mapped[Article] = relationship()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -79,6 +79,7 @@ class Cli:
     """The real `newswatch` command with a settings file for this test."""
 
     config: Path
+    env: dict[str, str] = field(default_factory=dict)  # e.g. secrets, as a user would export
 
     def run(
         self, *args: str, check: bool = True, stdin: bytes | None = None
@@ -91,6 +92,7 @@ class Cli:
             text=True,
             timeout=240,
             cwd=REPO,
+            env={**os.environ, **self.env},
         )
         if check and result.returncode != 0:
             raise AssertionError(
@@ -104,7 +106,13 @@ class Cli:
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def make_cli(tmp_path: Path, database_url: str, server: FixtureServer, **settings: object) -> Cli:
+def make_cli(
+    tmp_path: Path,
+    database_url: str,
+    server: FixtureServer,
+    env: dict[str, str] | None = None,
+    **settings: object,
+) -> Cli:
     values = {
         "database_url": database_url,
         "origin_map": server.origin_map(),
@@ -113,7 +121,7 @@ def make_cli(tmp_path: Path, database_url: str, server: FixtureServer, **setting
     values.update(settings)
     config = tmp_path / "newswatch.yaml"
     config.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    return Cli(config)
+    return Cli(config, env or {})
 
 
 @pytest.fixture

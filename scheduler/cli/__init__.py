@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from config import ConfigError
-from scheduler.cli import articles, sources, stories
+from scheduler.cli import alerts, articles, sources, stories
 from scheduler.cli.crawl import crawl
 from scheduler.cli.demo import demo
 from scheduler.cli.extract import extract, ingest
 from scheduler.cli.feed import feed
+from scheduler.cli.match import match
 from scheduler.cli.prune import prune
 from scheduler.cli.state import AppState
 from scheduler.logs import configure_logging
@@ -50,11 +51,13 @@ app.command()(crawl)
 app.command()(extract)
 app.command()(ingest)
 app.command()(feed)
+app.command()(match)
 app.command()(demo)
 app.command()(prune)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")
+app.add_typer(alerts.app, name="alerts")
 
 
 def main() -> None:

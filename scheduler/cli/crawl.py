@@ -63,5 +63,15 @@ def crawl(
         for result in report.results:
             for url, reason in result.counts.failures:
                 typer.echo(f"  {result.source_id}: {url}: {reason}")
+        if alerts := report.alerts:
+            typer.echo(
+                f"\nalerts: {alerts.checked} new articles matched against the rules, "
+                f"{alerts.queued} deliveries queued, {alerts.sent_messages} emails sent"
+                + (
+                    f", {alerts.failed_messages} failed (will retry)"
+                    if alerts.failed_messages
+                    else ""
+                )
+            )
     if any(r.counts.status == "failed" for r in report.results):
         raise typer.Exit(1)

@@ -1,0 +1,108 @@
+"""Alert emails: multipart text + HTML from templates. Article text is escaped in HTML, and
+nothing from an article can reach a header as anything but a one-line subject."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from alerts.snippet import snippet
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+MAX_SUBJECT = 180
+
+
+@dataclass(frozen=True)
+class OtherCopy:
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    rule: str
+    title: str
+    text: str
+    source: str
+    url: str
+    published: str | None
+    language: str | None
+    score: float
+    terms: Sequence[dict]
+    explanation: str
+    others: Sequence[OtherCopy] = ()
+
+
+def one_line(value: str) -> str:
+    """CR, LF and other control characters become spaces: a title cannot add headers."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def subject_for(items: Sequence[AlertItem]) -> str:
+    rules = sorted({item.rule for item in items})
+    head = one_line(items[0].title) or "(untitled)"
+    more = f" (+{len(items) - 1} more)" if len(items) > 1 else ""
+    subject = f"[newswatch] {', '.join(rules)}: {head}"
+    if len(subject) + len(more) > MAX_SUBJECT:
+        subject = subject[: MAX_SUBJECT - len(more) - 1] + "…"
+    return subject + more
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("alerts", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _view(item: AlertItem) -> dict:
+    return {
+        "rule": item.rule,
+        "title": one_line(item.title),
+        "source": item.source,
+        "url": item.url,
+        "published": item.published,
+        "language": item.language,
+        "score": item.score,
+        "explanation": item.explanation,
+        "others": item.others,
+        "snippet": snippet(item.text, item.terms, as_html=False),
+        # already escaped by snippet(); only its <mark> tags are markup
+        "snippet_html": Markup(snippet(item.text, item.terms, as_html=True)),
+    }
+
+
+def message_id_for(delivery_ids: Sequence[int], domain: str) -> str:
+    """The same deliveries always get the same Message-ID: a resend after a crash between the
+    server's acceptance and our bookkeeping can be recognised by mail clients."""
+    digest = hashlib.sha256(",".join(map(str, sorted(delivery_ids))).encode()).hexdigest()[:24]
+    return f"<newswatch.{digest}@{domain}>"
+
+
+def build_message(
+    items: Sequence[AlertItem], recipient: str, sender: str, delivery_ids: Sequence[int]
+) -> EmailMessage:
+    views = [_view(item) for item in items]
+    subject = subject_for(items)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id_for(delivery_ids, sender.rpartition("@")[2] or "localhost")
+    env = _templates()
+    context = {"items": views, "recipient": recipient, "subject": subject}
+    message.set_content(env.get_template("alert.txt.j2").render(context))
+    message.add_alternative(env.get_template("alert.html.j2").render(context), subtype="html")
+    return message

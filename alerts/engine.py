@@ -1,0 +1,212 @@
+"""The matcher: every rule's words compiled once into one Aho–Corasick automaton.
+
+An article is turned into one string, one segment per word: ``\\x02surface\\x03stem\\x04``.
+Each query word becomes a few patterns over that string:
+
+- ``\\x03stem\\x04`` for each Russian or English stem key of the word (morphology.term_forms);
+- ``\\x02word\\x03`` for the exact normalised word;
+- ``\\x02word`` for a prefix (таджик*), and for Kazakh and Tajik, where the rest of the
+  article word must then be a valid suffix chain (Тәжікстан + ның).
+
+One pass of the automaton finds every query word of every rule in the article; only rules with
+a word found (or that can match without any, e.g. NOT-only) are then evaluated on the AST.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from alerts.document import Document, Word, analyse
+from alerts.evaluate import Evaluator
+from alerts.morphology import MIN_SUFFIXED_TERM, suffix_ok, term_forms
+from alerts.query import Alias, AliasSlot, And, Near, Node, Not, Or, Ref, Scope, Term, Weights
+from alerts.query import Word as QueryWord
+from alerts.rules import Rule
+
+_SURFACE, _KEY, _END = "\x02", "\x03", "\x04"
+# Pattern kinds: exact word, stem key (per language), prefix, dictionary form + suffixes.
+_EXACT, _STEM, _PREFIX, _SUFFIXED = range(4)
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """Where a query term matched: offsets into the title (field "title") or the text."""
+
+    term: str
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    score: float
+    terms: list[TermHit]
+    explanation: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "score": round(self.score, 2),
+            "terms": [hit.__dict__ for hit in self.terms],
+            "explanation": self.explanation,
+        }
+
+
+def _query_words(node: Node) -> Iterable[QueryWord]:
+    """Every word a query can match, aliases and definitions included."""
+    if isinstance(node, Term):
+        for slot in node.slots:
+            if isinstance(slot, AliasSlot):
+                for term in slot.spellings:
+                    yield from _query_words(term)
+            else:
+                yield slot
+    elif isinstance(node, Alias):
+        for term in node.spellings:
+            yield from _query_words(term)
+    elif isinstance(node, And | Or):
+        for item in node.items:
+            yield from _query_words(item)
+    elif isinstance(node, Not | Scope | Ref):
+        yield from _query_words(node.item)
+    elif isinstance(node, Near):
+        yield from _query_words(node.left)
+        yield from _query_words(node.right)
+    elif isinstance(node, Weights):
+        for item, _ in node.items:
+            yield from _query_words(item)
+
+
+@dataclass
+class Matcher:
+    rules: list[Rule]
+    automaton: ahocorasick.Automaton
+    atom_of: dict[QueryWord, int]
+    atom_rules: list[list[int]]
+    always: list[int] = field(default_factory=list)  # rules that can match with no word found
+
+    @classmethod
+    def from_rules(cls, rules: Sequence[Rule]) -> Matcher:
+        atom_of: dict[QueryWord, int] = {}
+        atom_rules: list[list[int]] = []
+        for index, rule in enumerate(rules):
+            for word in dict.fromkeys(_query_words(rule.query)):
+                atom = atom_of.setdefault(word, len(atom_of))
+                if atom == len(atom_rules):
+                    atom_rules.append([])
+                if not atom_rules[atom] or atom_rules[atom][-1] != index:
+                    atom_rules[atom].append(index)
+        patterns: dict[str, list[tuple[int, int, str | None, int]]] = {}
+        for word, atom in atom_of.items():
+            for pattern, entry in _patterns(word, atom):
+                patterns.setdefault(pattern, []).append(entry)
+        automaton = ahocorasick.Automaton()
+        for pattern, entries in patterns.items():
+            automaton.add_word(pattern, tuple(entries))
+        if patterns:
+            automaton.make_automaton()
+        matcher = cls(list(rules), automaton, atom_of, atom_rules)
+        empty = Evaluator([], {}, atom_of)
+        matcher.always = [
+            i
+            for i, rule in enumerate(rules)
+            if (o := empty.evaluate(rule.query)).ok and o.score >= rule.min_score
+        ]
+        return matcher
+
+    def find_atoms(self, words: Sequence[Word]) -> dict[int, list[int]]:
+        """Which query words occur in the article, and at which of its words."""
+        if not words or self.automaton.kind != ahocorasick.AHOCORASICK:
+            return {}
+        parts, starts, offset = [], [], 0
+        for word in words:
+            segment = f"{_SURFACE}{word.norm}{_KEY}{word.key}{_END}"
+            parts.append(segment)
+            starts.append(offset)
+            offset += len(segment)
+        hits: dict[int, list[int]] = {}
+        for end, entries in self.automaton.iter("".join(parts)):
+            index = bisect_right(starts, end) - 1
+            word = words[index]
+            for kind, atom, language, length in entries:
+                if kind in (_STEM, _SUFFIXED):
+                    if word.language != language:
+                        continue
+                    if kind == _SUFFIXED and not suffix_ok(
+                        language, word.norm[:length], word.norm[length:]
+                    ):
+                        continue
+                places = hits.setdefault(atom, [])
+                if not places or places[-1] != index:
+                    places.append(index)
+        return hits
+
+    def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:
+        found = set(self.always)
+        for atom in atom_hits:
+            found.update(self.atom_rules[atom])
+        return sorted(found)
+
+    def match(self, document: Document) -> list[Match]:
+        words = analyse(document)
+        atom_hits = self.find_atoms(words)
+        evaluator = Evaluator(words, atom_hits, self.atom_of)
+        matched = []
+        for index in self.candidates(atom_hits):
+            rule = self.rules[index]
+            if rule.languages and document.language not in rule.languages:
+                continue
+            if rule.sources and document.source not in rule.sources:
+                continue
+            outcome = evaluator.evaluate(rule.query)
+            if outcome.ok and outcome.score >= rule.min_score:
+                matched.append(rule)
+        if not matched:
+            return []
+        # Explanations only for the rules that matched: most candidates do not.
+        texts = {"title": document.title or "", "text": document.text or ""}
+        explainer = Evaluator(words, atom_hits, self.atom_of, explain=True, texts=texts)
+        explainer._places = evaluator._places
+        results = []
+        for rule in matched:
+            outcome = explainer.evaluate(rule.query)
+            hits = _term_hits(words, outcome.spans, document)
+            head = f"{rule.name}: score {outcome.score:g} (min_score {rule.min_score:g})"
+            results.append(Match(rule.name, outcome.score, hits, "\n".join([head, *outcome.notes])))
+        return results
+
+
+def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int, str | None, int]]]:
+    text = word.text
+    if word.prefix:
+        yield f"{_SURFACE}{text}", (_PREFIX, atom, None, len(text))
+        return
+    yield f"{_SURFACE}{text}{_KEY}", (_EXACT, atom, None, len(text))
+    forms = term_forms(text)
+    for language, keys in forms.stems.items():
+        for key in keys:
+            yield f"{_KEY}{key}{_END}", (_STEM, atom, language, len(text))
+    if len(text) >= MIN_SUFFIXED_TERM:
+        for language in forms.suffixed:
+            yield f"{_SURFACE}{text}", (_SUFFIXED, atom, language, len(text))
+
+
+def _term_hits(words: Sequence[Word], spans: Iterable[tuple[int, int, str]], document: Document):
+    order = {"title": 0, "lead": 1, "body": 2}
+    seen: dict[tuple[str, str, int, int], TermHit] = {}
+    for first, last, label in spans:
+        field_name = words[first].field
+        source = document.title if field_name == "title" else document.text
+        start, end = words[first].start, words[last].end
+        seen.setdefault(
+            (label, field_name, start, end),
+            TermHit(label, field_name, start, end, source[start:end]),
+        )
+    return sorted(seen.values(), key=lambda h: (order[h.field], h.start, h.term))

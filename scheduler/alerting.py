@@ -1,0 +1,154 @@
+"""After a crawl: match new articles against the alert rules, write deliveries to the outbox,
+send what is due. Each step is idempotent, so a crash anywhere loses and repeats nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from config.sources import SourceSpec
+from storage import outbox
+from storage.models import AlertDelivery, Article
+from storage.outbox import NewDelivery
+
+if TYPE_CHECKING:
+    from alerts.engine import Matcher
+
+log = logging.getLogger("newswatch.alerts")
+BATCH = 200
+
+
+@dataclass
+class AlertReport:
+    checked: int = 0
+    queued: int = 0
+    sent_messages: int = 0
+    sent_deliveries: int = 0
+    failed_messages: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def load_matcher(settings: Settings, sources: list[SourceSpec]) -> Matcher:
+    from alerts.engine import Matcher
+    from alerts.rules import load_rules
+
+    rules = load_rules(settings.rules_file, source_ids=[s.id for s in sources])
+    return Matcher.from_rules(rules)
+
+
+def _deliveries_for(matcher: Matcher, article: Article) -> list[NewDelivery]:
+    from alerts.document import Document
+
+    document = Document(article.title or "", article.text, article.language, article.source_id)
+    rules = {rule.name: rule for rule in matcher.rules}
+    deliveries = []
+    for match in matcher.match(document):
+        rule = rules[match.rule]
+        for recipient in rule.recipients:
+            deliveries.append(
+                NewDelivery(
+                    rule=rule.name,
+                    story_id=article.story_id or 0,
+                    article_id=article.id,
+                    recipient=recipient,
+                    mode=rule.delivery.mode,
+                    score=match.score,
+                    match=match.to_json(),
+                )
+            )
+    return deliveries
+
+
+def evaluate_new(sessions: sessionmaker[Session], matcher: Matcher, report: AlertReport) -> None:
+    """Deliveries and the 'checked' mark are written in one transaction per batch."""
+    while True:
+        with sessions.begin() as session:
+            articles = outbox.unchecked_articles(session, BATCH)
+            if not articles:
+                return
+            deliveries = [d for a in articles for d in _deliveries_for(matcher, a)]
+            report.queued += outbox.enqueue(session, deliveries)
+            outbox.mark_checked(session, [a.id for a in articles])
+            report.checked += len(articles)
+
+
+def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zones: dict):
+    from alerts.email import AlertItem, OtherCopy
+
+    article = delivery.article
+    zone = zones.get(article.source_id)
+    published = article.published.astimezone(zone) if article.published and zone else None
+    others = [
+        OtherCopy(names.get(o.source_id, o.source_id), o.url)
+        for o in outbox.other_copies(session, delivery.story_id, article.id)
+    ]
+    return AlertItem(
+        rule=delivery.rule,
+        title=article.title or "",
+        text=article.text,
+        source=names.get(article.source_id, article.source_id),
+        url=article.url,
+        published=published.strftime("%Y-%m-%d %H:%M") if published else None,
+        language=article.language,
+        score=delivery.score,
+        terms=delivery.match.get("terms", []),
+        explanation=delivery.match.get("explanation", ""),
+        others=others,
+    )
+
+
+def deliver(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    sources: list[SourceSpec],
+    report: AlertReport,
+    *,
+    mode: str | None = "immediate",
+    ignore_backoff: bool = False,
+) -> None:
+    """One email per recipient with all its due stories; sent, then marked sent."""
+    from alerts.email import build_message
+    from alerts.smtp import SendError, send
+
+    names = {s.id: s.name for s in sources}
+    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    with sessions() as session:
+        due = outbox.due(session, mode, ignore_backoff=ignore_backoff)
+        groups: dict[tuple[str, str], list[AlertDelivery]] = defaultdict(list)
+        for delivery in due:
+            key = delivery.recipient if delivery.mode == "immediate" else f"{delivery.rule}"
+            groups[(delivery.recipient, key)].append(delivery)
+        for (recipient, _), deliveries in groups.items():
+            ids = [d.id for d in deliveries]
+            items = [_item(session, d, names, zones) for d in deliveries]
+            message = build_message(items, recipient, settings.smtp.from_address, ids)
+            try:
+                send(message, settings.smtp)
+            except SendError as exc:
+                outbox.mark_failed(session, deliveries, str(exc))
+                session.commit()
+                report.failed_messages += 1
+                report.errors.append(f"{recipient}: {exc}")
+                log.warning("alert email to %s not sent, will retry: %s", recipient, exc)
+                continue
+            outbox.mark_sent(session, ids, message["Message-ID"])
+            session.commit()
+            report.sent_messages += 1
+            report.sent_deliveries += len(ids)
+            log.info("alert email to %s: %d stories", recipient, len(ids))
+
+
+def run_alerts(
+    settings: Settings, sources: list[SourceSpec], sessions: sessionmaker[Session]
+) -> AlertReport:
+    report = AlertReport()
+    evaluate_new(sessions, load_matcher(settings, sources), report)
+    if settings.smtp.host:
+        deliver(settings, sessions, sources, report)
+    return report

@@ -1,0 +1,118 @@
+"""Alerts end to end: the fixture sites crawled into a real SMTP server on loopback (aiosmtpd).
+Each seed story gives exactly one alert per recipient, the syndicated copy no second one, the
+decoys none; a down or refusing server loses and doubles nothing, across restarts."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from tests.conftest import REPO, Cli, make_cli
+from tests.expectations import load_expected
+from tests.smtp_server import PASSWORD, SmtpServer, free_port
+
+RULES = REPO / "tests" / "data" / "rules.yaml"
+RECIPIENTS = ["analyst@example.org", "desk@example.org"]
+EXPECTED = load_expected()
+SEEDS = [e for e in EXPECTED if e.kind == "seed"]
+DECOYS = [e for e in EXPECTED if e.kind == "decoy"]
+SECRET_ENV = {"NEWSWATCH_SMTP__PASSWORD": PASSWORD}
+
+
+def _cli(tmp_path, fixture_server, smtp: dict) -> Cli:
+    return make_cli(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'alerts.db'}",
+        fixture_server,
+        env=SECRET_ENV,
+        rules_file=str(RULES),
+        smtp=smtp,
+    )
+
+
+def _parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    return text, html
+
+
+@pytest.fixture(scope="module")
+def delivered(fixture_server, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("alerts")
+    server = SmtpServer().start()
+    try:
+        cli = _cli(tmp_path, fixture_server, server.settings())
+        first = cli.run("--log-level", "DEBUG", "crawl")
+        after_first = list(server.received)
+        cli.run("crawl")
+        yield cli, after_first, list(server.received), first.stderr
+    finally:
+        server.stop()
+
+
+def test_one_email_per_recipient_with_every_seed_story_once(delivered) -> None:
+    _, received, _, _ = delivered
+    assert sorted(r for mail in received for r in mail.recipients) == RECIPIENTS
+    for mail in received:
+        assert mail.message["To"] == mail.recipients[0]
+        assert mail.message["From"] == "alerts@newswatch.example"
+        text, html = _parts(mail.message)
+        seed_titles = {e.title for e in SEEDS}
+        assert mail.message["Subject"].startswith("[newswatch] tajik-kazakh: ")
+        assert mail.message["Subject"].endswith(f"(+{len(seed_titles) - 1} more)")
+        for title in seed_titles:
+            assert text.count(title) == 1, title  # the syndicated copy is not a second story
+        for decoy in DECOYS:
+            assert decoy.title not in text
+        for seed in SEEDS:
+            if seed.source != "ru24":
+                assert seed.url in text and f'href="{seed.url}"' in html
+        assert "Also reported by:" in text and "https://ru24.pro/world/389123456/" in text
+        assert "<mark>" in html and "*" in text
+
+
+def test_a_second_crawl_sends_nothing(delivered) -> None:
+    cli, first, everything, _ = delivered
+    assert len(everything) == len(first) == len(RECIPIENTS)
+    sent = cli.json_lines("alerts", "sent")
+    assert len(sent) == len({e.seed for e in SEEDS}) * len(RECIPIENTS)
+    assert cli.json_lines("alerts", "pending") == []
+
+
+def test_the_password_appears_in_no_log_line(delivered) -> None:
+    _, _, _, debug_log = delivered
+    assert "alert email to analyst@example.org" in debug_log
+    assert PASSWORD not in debug_log
+
+
+def test_smtp_down_then_refusing_then_up_delivers_each_alert_once(
+    fixture_server,
+    tmp_path,
+) -> None:
+    port = free_port()  # nothing listens here yet
+    server = SmtpServer(port)
+    cli = _cli(tmp_path, fixture_server, server.settings())
+    crawl = cli.run("crawl", "--source", "khovar-en")
+    assert "2 failed (will retry)" in crawl.stdout  # one email per recipient
+    [pending] = [p for p in cli.json_lines("alerts", "pending") if p["recipient"] == RECIPIENTS[0]]
+    assert pending["attempts"] == 1 and "ConnectionRefusedError" in pending["last_error"]
+
+    server.start()
+    try:
+        server.handler.refuse_with = "451 4.3.0 Mailbox busy, try again later"
+        assert cli.run("alerts", "send", check=False).stdout.startswith("0 emails sent")  # backoff
+        result = cli.run("alerts", "retry", check=False)
+        assert result.returncode == 1 and "SMTP 451" in result.stdout
+        assert {p["attempts"] for p in cli.json_lines("alerts", "pending")} == {2}
+        assert server.received == []
+
+        server.handler.refuse_with = None
+        cli.run("alerts", "retry")  # a new process each time: state is in the database only
+        cli.run("alerts", "retry")
+        cli.run("crawl", "--source", "khovar-en")
+    finally:
+        server.stop()
+    assert sorted(r for mail in server.received for r in mail.recipients) == RECIPIENTS
+    assert cli.json_lines("alerts", "pending") == []
+    assert {s["attempts"] for s in cli.json_lines("alerts", "sent")} == {3}

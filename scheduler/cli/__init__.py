@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from config import ConfigError
-from scheduler.cli import alerts, articles, sources, stories
+from scheduler.cli import alerts, articles, rules, sources, stories
 from scheduler.cli.crawl import crawl
 from scheduler.cli.demo import demo
 from scheduler.cli.extract import extract, ingest
@@ -58,6 +58,7 @@ app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(rules.app, name="rules")
 
 
 def main() -> None:

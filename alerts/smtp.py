@@ -16,7 +16,7 @@ class SendError(Exception):
 def send(message: EmailMessage, smtp: SmtpSettings) -> None:
     if not smtp.host:
         raise SendError("no SMTP host configured (smtp.host / NEWSWATCH_SMTP__HOST)")
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=str(smtp.ca_file) if smtp.ca_file else None)
     try:
         if smtp.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -50,6 +50,7 @@ class SmtpSettings(BaseModel):
     password: SecretStr | None = None
     from_address: str = "newswatch@localhost"
     timeout: float = Field(default=20.0, gt=0)
+    ca_file: Path | None = None  # a private CA to trust (internal relays); default: system CAs
 
 
 class Settings(BaseSettings):

@@ -21,3 +21,6 @@ def test_demo_crawls_the_bundled_fixture_sites(tmp_path) -> None:
     for seed in (e for e in expected if e.kind == "seed"):
         assert seed.title[:40] in result.stdout
     assert not (tmp_path / "data" / "newswatch").exists(), "demo must not touch the user's database"
+    assert "stories carried by several sources" in result.stdout
+    assert "alert emails received by the local SMTP server" in result.stdout
+    assert "Subject: [newswatch] " in result.stdout and "Also reported by:" in result.stdout

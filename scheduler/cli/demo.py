@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from config.settings import SmtpSettings
 from scheduler.cli.output import print_table, shorten
 from scheduler.cli.state import state
 from storage import repository
@@ -18,19 +19,33 @@ def demo(
     ctx: typer.Context,
     keep: Annotated[Path | None, typer.Option(help="Keep the demo database at this path.")] = None,
 ) -> None:
-    """Serve the fixture sites locally, crawl them into a temporary SQLite database, show it."""
+    """Serve the fixture sites locally, crawl them into a temporary SQLite database, show the
+    articles, the stories with several sources, and the alert emails a local SMTP server got."""
+    from newswatch_fixtures.mailbox import Mailbox
     from newswatch_fixtures.server import FixtureServer
 
+    from scheduler.alerting import AlertReport, deliver
     from scheduler.crawl_once import crawl_once
 
     app = state(ctx)
-    with tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp, FixtureServer() as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp,
+        FixtureServer() as server,
+        Mailbox() as mailbox,
+    ):
         database = keep or Path(tmp) / "demo.db"
+        smtp = SmtpSettings(
+            host="127.0.0.1",
+            port=mailbox.port,
+            security="none",
+            from_address="demo@newswatch.local",
+        )
         settings = app.settings.model_copy(
             update={
                 "database_url": f"sqlite:///{database}",
                 "origin_map": server.origin_map(),
                 "crawl": app.settings.crawl.model_copy(update={"download_delay": 0.0}),
+                "smtp": smtp,
             }
         )
         typer.echo(f"Fixture sites served at {server.base_url}; database {database}\n")
@@ -65,3 +80,16 @@ def demo(
                     for a in articles
                 ],
             )
+            shared = [s for s in repository.list_stories(session) if len(s.articles) > 1]
+            typer.echo(f"\n{len(shared)} stories carried by several sources:")
+            for story in shared:
+                sources = ", ".join(sorted({a.source_id for a in story.articles}))
+                typer.echo(f"  {shorten(story.title, 70)}  [{sources}]")
+        deliver(settings, sessions, app.sources, AlertReport(), mode=None)  # digests too
+        typer.echo(f"\n{len(mailbox.messages)} alert emails received by the local SMTP server:")
+        for message in mailbox.messages:
+            typer.echo("\n" + "=" * 78)
+            for header in ("From", "To", "Subject"):
+                typer.echo(f"{header}: {message[header]}")
+            typer.echo("")
+            typer.echo(message.get_body(preferencelist=("plain",)).get_content().rstrip())

@@ -118,7 +118,7 @@ def test_smtp_down_then_refusing_then_up_delivers_each_alert_once(
     assert {s["attempts"] for s in cli.json_lines("alerts", "sent")} == {3}
 
 
-def test_rules_test_runs_a_rule_over_stored_articles(delivered) -> None:  # noqa: ANN001
+def test_rules_test_runs_a_rule_over_stored_articles(delivered) -> None:
     cli, _, _, _ = delivered
     matches = cli.json_lines("rules", "test", "tajik-kazakh", "--rules", str(RULES))
     assert sorted(m["url"] for m in matches) == sorted(e.url for e in SEEDS)

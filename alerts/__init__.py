@@ -1,1 +1,2 @@
-"""Alerts (keyword rules, email delivery) arrive with issue 4."""
+"""Alerts: rules in a query language with multilingual morphology, a compiled matcher, and
+alert emails (rendering, SMTP)."""

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,7 @@ from alerts.query import Node, QuerySyntaxError, parse_query
 from alerts.topics import BUNDLED_TOPICS, Topic, load_topic, topic_names
 from config.errors import ConfigError
 from config.settings import CONFIG_DIR
+from config.sources import TimeZoneName
 from config.yamlfile import read_yaml, validation_message
 
 BUNDLED_RULES = CONFIG_DIR / "rules.yaml"
@@ -44,16 +45,7 @@ class Delivery(BaseModel):
 
     mode: Literal["immediate", "digest"]
     cron: str | None = None
-    timezone: str = "UTC"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, zone: str) -> str:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {zone!r}") from exc
-        return zone
+    timezone: TimeZoneName = "UTC"
 
     @model_validator(mode="after")
     def _schedule(self) -> Delivery:

@@ -8,12 +8,23 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from config.errors import ConfigError
 from config.yamlfile import read_yaml, validation_message
 
 Language = Literal["ru", "kk", "tg", "en"]
+
+
+def known_zone(zone: str) -> str:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {zone!r}") from exc
+    return zone
+
+
+TimeZoneName = Annotated[str, AfterValidator(known_zone)]  # an IANA name such as Asia/Dushanbe
 _INTERVAL = re.compile(r"^(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -69,7 +80,7 @@ class SourceSpec(BaseModel):
     article_pattern: str | None = None
     next_page_pattern: str | None = None
     max_pages: int = Field(default=1, ge=1, le=50)
-    timezone: str = "Asia/Almaty"
+    timezone: TimeZoneName = "Asia/Almaty"
     schedule: Schedule = Schedule(interval="15m")
     politeness: Politeness = Politeness()
     parser: str | None = None
@@ -101,15 +112,6 @@ class SourceSpec(BaseModel):
             except re.error as exc:
                 raise ValueError(f"invalid regular expression: {exc}") from exc
         return pattern
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, zone: str) -> str:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {zone!r}") from exc
-        return zone
 
     @model_validator(mode="after")
     def _discovery_needs(self) -> SourceSpec:
@@ -148,7 +150,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
 
 def source_for_url(sources: list[SourceSpec], url: str) -> SourceSpec | None:
     """The source a URL belongs to: its domain is allowed, and among several sources on one
-    domain (editions), the one whose start URLs share the longest path prefix with it."""
+    domain (editions such as /eng/ and /rus/), the one with the longest start-URL section
+    (the directory of a start URL: /eng/ for /eng/feed/) that the URL lies in."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
@@ -157,16 +160,13 @@ def source_for_url(sources: list[SourceSpec], url: str) -> SourceSpec | None:
     for source in sources:
         if not any(host == d or host.endswith("." + d) for d in source.allowed_domains):
             continue
-        score = max(_common_prefix(parts.path, urlsplit(s).path) for s in source.start_urls)
-        if best is None or score > best[0]:
-            best = (score, source)
+        sections = [_section(urlsplit(s).path) for s in source.start_urls]
+        inside = [len(s) for s in sections if parts.path.startswith(s)]
+        if inside and (best is None or max(inside) > best[0]):
+            best = (max(inside), source)
     return best[1] if best else None
 
 
-def _common_prefix(a: str, b: str) -> int:
-    count = 0
-    for x, y in zip(a.split("/"), b.split("/"), strict=False):
-        if x != y:
-            break
-        count += 1
-    return count
+def _section(path: str) -> str:
+    """/eng/feed/ -> /eng/; /news.rss -> /; /ru/events -> /ru/"""
+    return path.rstrip("/").rpartition("/")[0] + "/"

@@ -118,10 +118,17 @@ def _choose_canonical(tree: lxml_html.HtmlElement, url: str, profile: Extraction
 
 
 def _without_title_line(text: str, title: str | None) -> str:
-    """trafilatura keeps an <h1> that sits inside the article element as the first line."""
-    first, _, rest = text.partition("\n")
-    if title and " ".join(first.split()) == " ".join(title.split()):
-        return rest
+    """trafilatura keeps an <h1> that sits inside the article element, sometimes after a rubric
+    label ("Саясат"): drop the title line and the short labels before it."""
+    if not title:
+        return text
+    lines = text.split("\n")
+    wanted = " ".join(title.split())
+    for index, line in enumerate(lines[:3]):
+        if " ".join(line.split()) == wanted:
+            if all(len(label.split()) <= 3 for label in lines[:index]):
+                return "\n".join(lines[index + 1 :])
+            break
     return text
 
 

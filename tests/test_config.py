@@ -115,3 +115,19 @@ def test_cli_reports_config_errors_with_exit_status_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{path}: sources[0] (id=Bad Id).id: String should match pattern" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pages_are_attributed_to_their_edition() -> None:
+    from config.sources import source_for_url
+
+    sources = load_sources(BUNDLED_SOURCES)
+    expected = {
+        "https://khovar.tj/eng/2021/09/some-news/": "khovar-en",
+        "https://khovar.tj/rus/2021/09/some-news/": "khovar-ru",
+        "https://khovar.tj/2021/09/some-news/": "khovar-tj",
+        "https://www.akorda.kz/ru/some-event-123": "akorda",
+        "https://baq.kz/news/some-news-1": "baq-kz",
+    }
+    for url, source_id in expected.items():
+        assert source_for_url(sources, url).id == source_id, url
+    assert source_for_url(sources, "https://unknown.example/x") is None

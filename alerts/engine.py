@@ -84,25 +84,54 @@ def _query_words(node: Node) -> Iterable[QueryWord]:
             yield from _query_words(item)
 
 
+def _requirements(node: Node, atom_of: dict[QueryWord, int]) -> list[frozenset[int]]:
+    """Sets of query words of which at least one must occur for ``node`` to be true: a
+    necessary condition, checked before the full evaluation. [] means "none needed"."""
+    if isinstance(node, Term | Alias):
+        return [frozenset(atom_of[w] for w in _query_words(node))]
+    if isinstance(node, And):
+        return [need for item in node.items for need in _requirements(item, atom_of)]
+    if isinstance(node, Near):
+        return _requirements(node.left, atom_of) + _requirements(node.right, atom_of)
+    if isinstance(node, Scope | Ref):
+        return _requirements(node.item, atom_of)
+    if isinstance(node, Or):
+        parts = [_requirements(item, atom_of) for item in node.items]
+        if any(not part for part in parts):
+            return []
+        return [frozenset().union(*(need for part in parts for need in part))]
+    if isinstance(node, Weights) and node.threshold > 0:
+        positive = [item for item, weight in node.items if weight > 0]
+        return [frozenset(atom_of[w] for item in positive for w in _query_words(item))]
+    return []  # NOT, and WEIGHTS that negative items alone can satisfy
+
+
 @dataclass
 class Matcher:
     rules: list[Rule]
     automaton: ahocorasick.Automaton
     atom_of: dict[QueryWord, int]
-    atom_rules: list[list[int]]
-    always: list[int] = field(default_factory=list)  # rules that can match with no word found
+    # Each rule is indexed under the words of one of its requirement sets (the smallest): it
+    # is evaluated only when one of those occurs and its other requirement sets are met too.
+    anchors: list[list[int]]
+    requirements: list[list[frozenset[int]]]
+    unanchored: list[int] = field(default_factory=list)  # NOT-only rules: always evaluated
 
     @classmethod
     def from_rules(cls, rules: Sequence[Rule]) -> Matcher:
         atom_of: dict[QueryWord, int] = {}
-        atom_rules: list[list[int]] = []
+        for rule in rules:
+            for word in _query_words(rule.query):
+                atom_of.setdefault(word, len(atom_of))
+        anchors: list[list[int]] = [[] for _ in atom_of]
+        requirements, unanchored = [], []
         for index, rule in enumerate(rules):
-            for word in dict.fromkeys(_query_words(rule.query)):
-                atom = atom_of.setdefault(word, len(atom_of))
-                if atom == len(atom_rules):
-                    atom_rules.append([])
-                if not atom_rules[atom] or atom_rules[atom][-1] != index:
-                    atom_rules[atom].append(index)
+            needs = sorted(set(_requirements(rule.query, atom_of)), key=len)
+            requirements.append(needs)
+            if not needs:
+                unanchored.append(index)
+            for atom in needs[0] if needs else ():
+                anchors[atom].append(index)
         patterns: dict[str, list[tuple[int, int, str | None, int]]] = {}
         for word, atom in atom_of.items():
             for pattern, entry in _patterns(word, atom):
@@ -112,14 +141,7 @@ class Matcher:
             automaton.add_word(pattern, tuple(entries))
         if patterns:
             automaton.make_automaton()
-        matcher = cls(list(rules), automaton, atom_of, atom_rules)
-        empty = Evaluator([], {}, atom_of)
-        matcher.always = [
-            i
-            for i, rule in enumerate(rules)
-            if (o := empty.evaluate(rule.query)).ok and o.score >= rule.min_score
-        ]
-        return matcher
+        return cls(list(rules), automaton, atom_of, anchors, requirements, unanchored)
 
     def find_atoms(self, words: Sequence[Word]) -> dict[int, list[int]]:
         """Which query words occur in the article, and at which of its words."""
@@ -149,10 +171,16 @@ class Matcher:
         return hits
 
     def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:
-        found = set(self.always)
+        """Rules whose requirements the words found can meet (the others cannot match)."""
+        found = set(self.unanchored)
         for atom in atom_hits:
-            found.update(self.atom_rules[atom])
-        return sorted(found)
+            found.update(self.anchors[atom])
+        hit = set(atom_hits)
+        return [
+            index
+            for index in sorted(found)
+            if all(not need.isdisjoint(hit) for need in self.requirements[index][1:])
+        ]
 
     def match(self, document: Document) -> list[Match]:
         words = analyse(document)

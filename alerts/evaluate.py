@@ -103,7 +103,8 @@ class Evaluator:
     def _slot_places(self, slot: QueryWord | AliasSlot) -> list[tuple[int, int]]:
         if isinstance(slot, AliasSlot):
             return sorted({p for term in slot.spellings for p in self.term_places(term)})
-        return [(i, i) for i in self.atom_hits.get(self.atom_of[slot], ())]
+        hits = self.atom_hits.get(self.atom_of[slot]) if self.atom_hits else None
+        return [(i, i) for i in hits] if hits else []
 
     def term_places(self, term: Term) -> list[tuple[int, int]]:
         """(first word, last word) of every occurrence of a term or phrase."""
@@ -130,6 +131,8 @@ class Evaluator:
     # -- evaluation ---------------------------------------------------------------------------
 
     def _leaf(self, label: str, places: list[tuple[int, int]], scope: str | None) -> Outcome:
+        if not places and not self.explain:
+            return Outcome(False, 0.0, [])
         spans = [(s, e, label) for s, e in places if _in_scope(self.words[s], scope)]
         score = min(LEAF_CAP, sum(FIELD_WEIGHTS[self.words[s].field] for s, _, _ in spans))
         outcome = Outcome(bool(spans), score, spans)

@@ -37,6 +37,9 @@ class Word:
     text: str
     prefix: bool = False
 
+    def __hash__(self) -> int:  # looked up for every word of every rule evaluated: keep it cheap
+        return hash(self.text) ^ self.prefix
+
 
 @dataclass(frozen=True, eq=False)
 class Node:

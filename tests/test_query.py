@@ -163,6 +163,8 @@ def test_aliases_across_scripts() -> None:
     assert _matches("@tajikistan", "", "ҳайати Тоҷикистонро", "tg")
     assert not _matches("@tajikistan", "", "Президент Казахстана", "ru")
     assert not _matches("@rustam_emomali", "", "Nurali Emomali won bronze", "en")
+    # look-alike letters: a Latin K and a Latin a inside Cyrillic words
+    assert _matches("@kazakhstan AND @rahmon", "", "Kазахстан посетил Рaхмон", "ru")
 
 
 def test_near_counts_words_between() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from config.sources import SourceSpec
 from crawler.extraction import ExtractedArticle, ExtractionProfile, profile_for
 from storage.repository import SourceRunCounts
+from storage.validators import Validators
 
 if TYPE_CHECKING:
     from storage.dedup import StoreOutcome
@@ -22,6 +23,14 @@ class ArticleSink(Protocol):
     def known(self, urls: list[str]) -> set[str]: ...
 
     def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome: ...
+
+    def validators(self, url: str) -> Validators | None:
+        """What a discovery page looked like when last read (for conditional GET)."""
+        ...
+
+    def save_validators(self, url: str, validators: Validators, *, changed: bool) -> None:
+        """Record a poll of a discovery page; changed: its body was new."""
+        ...
 
 
 @dataclass

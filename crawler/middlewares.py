@@ -43,14 +43,24 @@ class DomainGuardMiddleware:
 
 
 class AccountingMiddleware:
-    """Count every response and its bytes against the spider's source."""
+    """Count every response, and every body byte received, against the spider's source.
+
+    Bytes are counted as they arrive from the socket (the bytes_received signal): compressed
+    as sent, also for bodies cut off by a timeout or the size cap, zero for a 304.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AccountingMiddleware:
         return cls(crawler)
+
+    def bytes_received(self, data: bytes, request: Request, spider: object = None) -> None:
+        context = getattr(self.crawler.spider, "context", None)
+        if context is not None:
+            context.counts.bytes_downloaded += len(data)
 
     def process_response(
         self, request: Request, response: Response, spider: object = None
@@ -58,5 +68,4 @@ class AccountingMiddleware:
         context = getattr(self.crawler.spider, "context", None)
         if context is not None:
             context.counts.pages_fetched += 1
-            context.counts.bytes_downloaded += len(response.body)
         return response

@@ -6,8 +6,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
 from storage import repository
+from storage import validators as fetch_validators
 from storage.dedup import StoreOutcome, store_article
 from storage.repository import NewArticle
+from storage.validators import Validators
 
 
 def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:
@@ -39,3 +41,11 @@ class DatabaseSink:
     def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome:
         with self._sessions.begin() as session:
             return store_article(session, to_new_article(article, source_id))
+
+    def validators(self, url: str) -> Validators | None:
+        with self._sessions() as session:
+            return fetch_validators.get_validators(session, url)
+
+    def save_validators(self, url: str, validators: Validators, *, changed: bool) -> None:
+        with self._sessions.begin() as session:
+            fetch_validators.save_validators(session, url, validators, changed=changed)

@@ -165,6 +165,8 @@ class CrawlRunSource(Base):
     skipped_known: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    not_modified: Mapped[int] = mapped_column(default=0)  # discovery pages answered 304
+    unchanged: Mapped[int] = mapped_column(default=0)  # discovery pages with the stored body hash
 
     run: Mapped[CrawlRun] = relationship(back_populates="sources")
     failures: Mapped[list[CrawlFailure]] = relationship(back_populates="run_source")
@@ -211,3 +213,19 @@ class AlertDelivery(Base):
 
     story: Mapped[Story] = relationship()
     article: Mapped[Article] = relationship()
+
+
+class FetchValidator(Base):
+    """What a discovery page (feed, sitemap, listing) looked like when it was last read in full:
+    its HTTP validators, sent back as If-None-Match / If-Modified-Since, and the sha256 of its
+    body, for servers whose validators do not follow the content. Written only after the page
+    and everything it led to were handled, so a failure never makes the next poll skip it."""
+
+    __tablename__ = "fetch_validators"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(1024))
+    last_modified: Mapped[str | None] = mapped_column(String(128))  # as the server sent it
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # last poll
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # last new body

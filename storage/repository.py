@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
+    AlertDelivery,
     Article,
     ArticleUrl,
     CrawlFailure,
@@ -60,6 +61,8 @@ class SourceRunCounts:
     failed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     status: str = "ok"  # ok | partial (some pages failed) | failed (no usable start page)
+    not_modified: int = 0  # discovery pages answered 304 Not Modified
+    unchanged: int = 0  # discovery pages whose body had the stored sha256
 
 
 def lock_writers(session: Session) -> None:
@@ -118,6 +121,8 @@ def record_source_run(
         duplicate=counts.duplicate,
         skipped_known=counts.skipped_known,
         failed=counts.failed,
+        not_modified=counts.not_modified,
+        unchanged=counts.unchanged,
     )
     row.failures = [CrawlFailure(url=url[:2048], reason=reason) for url, reason in counts.failures]
     session.add(row)
@@ -173,6 +178,27 @@ def last_run_sources(session: Session, run_id: int) -> list[CrawlRunSource]:
             .order_by(CrawlRunSource.source_id)
         )
     )
+
+
+def latest_source_runs(session: Session, source_ids: Sequence[str]) -> dict[str, CrawlRunSource]:
+    """The last recorded crawl of each of these sources that has one, with its failures."""
+    latest = (
+        select(func.max(CrawlRunSource.id))
+        .where(CrawlRunSource.source_id.in_(source_ids))
+        .group_by(CrawlRunSource.source_id)
+    )
+    rows = session.scalars(
+        select(CrawlRunSource)
+        .options(selectinload(CrawlRunSource.failures))
+        .where(CrawlRunSource.id.in_(latest))
+    )
+    return {row.source_id: row for row in rows}
+
+
+def count_pending_deliveries(session: Session) -> int:
+    """The outbox size: alert deliveries not sent yet."""
+    query = select(func.count(AlertDelivery.id)).where(AlertDelivery.status == "pending")
+    return session.scalar(query) or 0
 
 
 def list_stories(session: Session, *, limit: int | None = None) -> list[Story]:

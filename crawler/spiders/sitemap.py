@@ -8,7 +8,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.extraction import PageHint
-from crawler.sitemaps import parse_sitemap
+from crawler.sitemaps import SitemapResult, parse_sitemap
 from crawler.spiders.base import NewsSpider
 from crawler.urls import domain_allowed
 
@@ -25,16 +25,29 @@ class SitemapSpider(NewsSpider):
             return
         self.context.discovery_pages_read += 1
         if result.kind == "index":
-            depth = response.meta.get("sitemap_depth", 0) + 1
-            if depth > MAX_INDEX_DEPTH:
-                self.context.fail(response.url, "sitemap: index nested too deep")
-                return
-            for entry in result.entries:
-                if domain_allowed(entry.loc, self.allowed_domains):
-                    yield self.discovery_request(entry.loc, sitemap_depth=depth)
+            yield from self._follow_index(response, result)
             return
         candidates = [
             (entry.loc, PageHint(title=entry.title, published=entry.published))
             for entry in result.entries
         ]
         yield from self.follow_articles(candidates)
+
+    def parse_unchanged(self, response: Response) -> Iterator[scrapy.Request]:
+        """An unchanged index is still followed: the sitemaps it lists change while it does
+        not (each of them is fetched conditionally in turn)."""
+        if response.status != 200:
+            return
+        result = parse_sitemap(response.body)
+        if result.kind == "index" and not result.problem:
+            yield from self._follow_index(response, result)
+
+    def _follow_index(self, response: Response, result: SitemapResult) -> Iterator[scrapy.Request]:
+        self.keep_hash_only(response)  # a 304 would hide the sitemaps it lists
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        if depth > MAX_INDEX_DEPTH:
+            self.context.fail(response.url, "sitemap: index nested too deep")
+            return
+        for entry in result.entries:
+            if domain_allowed(entry.loc, self.allowed_domains):
+                yield self.discovery_request(entry.loc, sitemap_depth=depth)

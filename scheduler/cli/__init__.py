@@ -16,6 +16,7 @@ from scheduler.cli.feed import feed
 from scheduler.cli.match import match
 from scheduler.cli.prune import prune
 from scheduler.cli.state import AppState
+from scheduler.cli.status import status
 from scheduler.logs import configure_logging
 
 app = typer.Typer(
@@ -54,6 +55,7 @@ app.command()(feed)
 app.command()(match)
 app.command()(demo)
 app.command()(prune)
+app.command()(status)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")

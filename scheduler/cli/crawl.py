@@ -44,6 +44,8 @@ def crawl(
                     "skipped_known": c.skipped_known,
                     "failed": c.failed,
                     "failures": [{"url": u, "reason": r} for u, r in c.failures],
+                    "not_modified": c.not_modified,
+                    "unchanged": c.unchanged,
                 }
             )
         rows.append(
@@ -55,11 +57,27 @@ def crawl(
                 c.new,
                 c.duplicate,
                 c.skipped_known,
+                c.not_modified,
+                c.unchanged,
                 c.failed,
             ]
         )
     if not as_json:
-        print_table(["source", "status", "fetched", "bytes", "new", "dup", "known", "failed"], rows)
+        print_table(
+            [
+                "source",
+                "status",
+                "fetched",
+                "bytes",
+                "new",
+                "dup",
+                "known",
+                "304",
+                "unchanged",
+                "failed",
+            ],
+            rows,
+        )
         for result in report.results:
             for url, reason in result.counts.failures:
                 typer.echo(f"  {result.source_id}: {url}: {reason}")

@@ -1,0 +1,95 @@
+"""`newswatch status`: per source the last crawl and its result; the alert outbox."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from scheduler.cli.output import print_json, print_table, shorten
+from scheduler.cli.state import state
+
+
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per source, then the outbox.")
+    ] = False,
+) -> None:
+    """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
+    bytes of its last crawl; then the number of alert deliveries waiting in the outbox."""
+    from storage import repository
+    from storage.db import open_database
+
+    app = state(ctx)
+    sources = app.sources
+    sessions = open_database(app.settings.database_url)
+    with sessions() as session:
+        runs = repository.latest_source_runs(session, [s.id for s in sources])
+        pending = repository.count_pending_deliveries(session)
+        reports = [_report(source.id, runs.get(source.id)) for source in sources]
+    if as_json:
+        for report in reports:
+            print_json(report)
+        print_json({"outbox_pending": pending})
+        return
+    print_table(
+        [
+            "source",
+            "last run (UTC)",
+            "status",
+            "new",
+            "failed",
+            "304",
+            "unchanged",
+            "bytes",
+            "next run",
+            "last error",
+        ],
+        [
+            [
+                r["source"],
+                r["last_run"][:19].replace("T", " ") if r["last_run"] else "-",
+                r["status"] or "never run",
+                r["new"],
+                r["failed"],
+                r["not_modified"],
+                r["unchanged"],
+                r["bytes_downloaded"],
+                r["next_run"] or "-",
+                shorten(r["last_error"], 60),
+            ]
+            for r in reports
+        ],
+    )
+    typer.echo(f"\noutbox: {pending} alert deliveries pending")
+
+
+def _report(source_id: str, run: Any) -> dict[str, Any]:
+    """One source's line; counts are None when it never ran. next_run comes with the daemon."""
+    if run is None:
+        return {
+            "source": source_id,
+            "last_run": None,
+            "status": None,
+            "new": None,
+            "failed": None,
+            "last_error": None,
+            "not_modified": None,
+            "unchanged": None,
+            "bytes_downloaded": None,
+            "next_run": None,
+        }
+    failures = sorted(run.failures, key=lambda f: f.id)
+    return {
+        "source": source_id,
+        "last_run": run.finished_at.isoformat(),
+        "status": run.status,
+        "new": run.new,
+        "failed": run.failed,
+        "last_error": f"{failures[-1].url}: {failures[-1].reason}" if failures else None,
+        "not_modified": run.not_modified,
+        "unchanged": run.unchanged,
+        "bytes_downloaded": run.bytes_downloaded,
+        "next_run": None,
+    }

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleUrl, ArticleVersion, LshBand, Story
@@ -33,6 +33,9 @@ _BAND_HITS = text("SELECT article_id FROM lsh_bands WHERE key IN :keys").bindpar
     bindparam("keys", expanding=True)
 )
 _INSERT_BANDS = insert(LshBand.__table__)
+_STORIES = Story.__table__
+_INSERT_STORY = insert(_STORIES).values(article_count=1).returning(_STORIES.c.id)
+_INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
 _INSERT_URLS = insert(ArticleUrl.__table__)
 
 
@@ -90,17 +93,17 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     elif signature is not None and (found := _nearest(session, signature)):
         match, score = found
         reason = "near"
-    article = _insert(session, new, signature, match, reason, score)
+    stored = _insert(session, new, signature, match, reason, score)
     session.execute(  # none of them is known: checked above, under the lock
         _INSERT_URLS,
         [
-            {"url": u, "article_id": article.id, "reason": r, "first_seen": utcnow()}
+            {"url": u, "article_id": stored.id, "reason": r, "first_seen": utcnow()}
             for u, r in urls.items()
         ],
     )
     if match is not None:
-        _refresh_story(session, article.story_id)
-    return StoreOutcome("new", article.id, article.story_id or 0, reason, score)
+        _refresh_story(session, stored.story_id)
+    return StoreOutcome("new", stored.id, stored.story_id or 0, reason, score)
 
 
 def _insert(
@@ -110,40 +113,46 @@ def _insert(
     match: Copy | None,
     reason: str,
     score: float | None,
-) -> Article:
+) -> Copy:
+    """Insert the article (and its story when it starts one) with Core statements: this is
+    the hot path of every store, and the ORM's unit of work costs more than the database."""
     if match is not None and match.story_id is not None:
         story_id = match.story_id
     else:
-        story = Story(title=new.title, first_published=new.published, article_count=1)
-        session.add(story)
-        session.flush()
-        story_id = story.id
-    article = Article(
-        source_id=new.source_id,
-        canonical_url=new.canonical_url,
-        url=new.url,
-        title=new.title,
-        text=new.text,
-        description=new.description,
-        author=new.author,
-        language=new.language,
-        published=new.published,
-        date_source=new.date_source,
-        content_hash=new.content_hash,
-        word_count=len(new.text.split()),
-        story_id=story_id,
-        dedup_reason=reason,
-        dedup_score=score,
-        matched_article_id=match.id if match is not None else None,
-        sketch=signature.to_bytes() if signature is not None else None,
-        cited_urls=list(new.cited_urls),
-    )
-    session.add(article)
-    session.flush()
+        story_id = session.execute(
+            _INSERT_STORY, {"title": new.title, "first_published": new.published}
+        ).scalar_one()
+    article_id = session.execute(
+        _INSERT_ARTICLE,
+        {
+            "source_id": new.source_id,
+            "canonical_url": new.canonical_url,
+            "url": new.url,
+            "title": new.title,
+            "text": new.text,
+            "description": new.description,
+            "author": new.author,
+            "language": new.language,
+            "published": new.published,
+            "date_source": new.date_source,
+            "content_hash": new.content_hash,
+            "word_count": len(new.text.split()),
+            "story_id": story_id,
+            "dedup_reason": reason,
+            "dedup_score": score,
+            "matched_article_id": match.id if match is not None else None,
+            "sketch": signature.to_bytes() if signature is not None else None,
+            "cited_urls": list(new.cited_urls),
+        },
+    ).scalar_one()
     if match is None:
-        story.canonical_article_id = article.id
-    _index(session, article.id, signature)
-    return article
+        session.execute(
+            update(_STORIES)
+            .where(_STORIES.c.id == story_id)
+            .values(canonical_article_id=article_id)
+        )
+    _index(session, article_id, signature)
+    return Copy(article_id, story_id)
 
 
 def _index(session: Session, article_id: int, signature: Sketch | None) -> None:

@@ -68,9 +68,8 @@ class SourceRunCounts:
 def lock_writers(session: Session) -> None:
     """Take the writers' lock for the rest of this transaction (a row lock on PostgreSQL and
     MySQL, the database write lock on SQLite): check-then-insert decisions never race."""
-    session.execute(
-        update(StoreLock).where(StoreLock.id == 1).values(counter=StoreLock.counter + 1)
-    )
+    lock = StoreLock.__table__  # Core: the ORM would try to sync loaded objects first
+    session.execute(update(lock).where(lock.c.id == 1).values(counter=lock.c.counter + 1))
 
 
 def sync_sources(session: Session, records: Iterable[SourceRecord]) -> None:

@@ -164,21 +164,6 @@ def find_article(session: Session, key: str) -> Article | None:
     return session.get(Article, article_id)
 
 
-def count_articles(session: Session) -> int:
-    return session.scalar(select(func.count(Article.id))) or 0
-
-
-def last_run_sources(session: Session, run_id: int) -> list[CrawlRunSource]:
-    return list(
-        session.scalars(
-            select(CrawlRunSource)
-            .options(selectinload(CrawlRunSource.failures))
-            .where(CrawlRunSource.run_id == run_id)
-            .order_by(CrawlRunSource.source_id)
-        )
-    )
-
-
 def latest_source_runs(session: Session, source_ids: Sequence[str]) -> dict[str, CrawlRunSource]:
     """The last recorded crawl of each of these sources that has one, with its failures."""
     latest = (

@@ -6,23 +6,15 @@ import random
 from pathlib import Path
 
 from lxml import html as lxml_html
-from newswatch_fixtures import SITES_DIR
+
+from tests.expectations import fixture_file, load_expected
 
 BENCH_ORIGIN = "https://bench.example"
 
 
 def template_pages() -> list[bytes]:
-    pages = []
-    for site in sorted(SITES_DIR.iterdir()):
-        if site.name == "badnews.example":
-            continue
-        for expected in sorted((site / "expected").glob("*.json")):
-            import json
-
-            from tests.expectations import fixture_file
-
-            url = json.loads(expected.read_text(encoding="utf-8"))["url"]
-            pages.append(fixture_file(url).read_bytes())
+    """Every fixture article page (the ones with an expected/*.json)."""
+    pages = [fixture_file(expected.url).read_bytes() for expected in load_expected()]
     if not pages:
         raise SystemExit("no fixture pages found")
     return pages

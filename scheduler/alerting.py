@@ -120,10 +120,11 @@ def deliver(
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
     with sessions() as session:
         due = outbox.due(session, mode, ignore_backoff=ignore_backoff)
-        groups: dict[tuple[str, str], list[AlertDelivery]] = defaultdict(list)
+        # immediate: one email per recipient; digest: one per recipient and rule
+        groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
-            key = delivery.recipient if delivery.mode == "immediate" else f"{delivery.rule}"
-            groups[(delivery.recipient, key)].append(delivery)
+            rule = None if delivery.mode == "immediate" else delivery.rule
+            groups[(delivery.recipient, rule)].append(delivery)
         for (recipient, _), deliveries in groups.items():
             ids = [d.id for d in deliveries]
             items = [_item(session, d, names, zones) for d in deliveries]

@@ -106,10 +106,18 @@ class Cli:
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+class NoServer:
+    """For commands that read files only: no origin map."""
+
+    @staticmethod
+    def origin_map() -> dict[str, str]:
+        return {}
+
+
 def make_cli(
     tmp_path: Path,
     database_url: str,
-    server: FixtureServer,
+    server: FixtureServer | NoServer,
     env: dict[str, str] | None = None,
     **settings: object,
 ) -> Cli:

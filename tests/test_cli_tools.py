@@ -7,20 +7,14 @@ from pathlib import Path
 
 from newswatch_fixtures import SITES_DIR
 
-from tests.conftest import Cli, make_cli
+from tests.conftest import Cli, NoServer, make_cli
 from tests.expectations import fixture_file, load_expected, token_f1
 
 EXPECTED = load_expected()
 
 
-class _NoServer:
-    @staticmethod
-    def origin_map() -> dict[str, str]:
-        return {}
-
-
 def _cli(tmp_path: Path) -> Cli:
-    return make_cli(tmp_path, f"sqlite:///{tmp_path / 'cli.db'}", _NoServer())
+    return make_cli(tmp_path, f"sqlite:///{tmp_path / 'cli.db'}", NoServer())
 
 
 def test_extract_handles_every_fixture_page_in_one_process(tmp_path: Path) -> None:
@@ -89,3 +83,10 @@ def test_feed_explains_broken_and_non_feeds(tmp_path: Path) -> None:
     result = cli.run("feed", "--json", str(site / "not-a-feed.html"), check=False)
     assert result.returncode == 1
     assert "not a feed" in json.loads(result.stdout.splitlines()[0])["problem"]
+
+
+def test_feed_fetches_a_url_through_the_origin_map(tmp_path: Path, fixture_server) -> None:
+    cli = make_cli(tmp_path, f"sqlite:///{tmp_path / 'cli.db'}", fixture_server)
+    entries = cli.json_lines("feed", "https://karavaninfo.tj/feed/")
+    seed = next(e for e in EXPECTED if e.seed == "000")
+    assert any(e["link"] == seed.url for e in entries)

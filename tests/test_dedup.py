@@ -10,21 +10,15 @@ import pytest
 from lxml import html as lxml_html
 
 from storage.neardup import THRESHOLD
-from tests.conftest import Cli, make_cli
+from tests.conftest import Cli, NoServer, make_cli
 from tests.expectations import fixture_file, load_expected
 
 SEED_003 = next(e for e in load_expected() if e.seed == "003" and e.source == "tengrinews")
 
 
-class _NoServer:
-    @staticmethod
-    def origin_map() -> dict[str, str]:
-        return {}
-
-
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return make_cli(tmp_path, f"sqlite:///{tmp_path / 'dedup.db'}", _NoServer())
+    return make_cli(tmp_path, f"sqlite:///{tmp_path / 'dedup.db'}", NoServer())
 
 
 def _page(tmp_path: Path, name: str, edit) -> str:

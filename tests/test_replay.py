@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.urls import normalize_url
-from tests.conftest import Cli, fresh_postgres_database, make_cli
+from tests.conftest import Cli, NoServer, fresh_postgres_database, make_cli
 from tests.expectations import Expected, fixture_file, load_expected, token_f1
 
 EXPECTED = load_expected()
@@ -156,7 +156,7 @@ def test_second_crawl_stores_nothing_and_refetches_no_article(replay: Replay) ->
 
 
 def test_extract_command_gives_what_the_crawler_stored(replay: Replay, tmp_path) -> None:
-    cli = make_cli(tmp_path, "sqlite:///unused.db", _NoServer())
+    cli = make_cli(tmp_path, "sqlite:///unused.db", NoServer())
     files = [str(fixture_file(e.url)) for e in SEEDS]
     extracted = cli.json_lines("extract", *files)
     assert [e["path"] for e in extracted] == files
@@ -170,11 +170,3 @@ def test_extract_command_gives_what_the_crawler_stored(replay: Replay, tmp_path)
         assert datetime.fromisoformat(got["published"]) == datetime.fromisoformat(
             stored["published"]
         )
-
-
-class _NoServer:
-    """extract reads files only: no origin map needed."""
-
-    @staticmethod
-    def origin_map() -> dict[str, str]:
-        return {}

@@ -8,17 +8,19 @@ from typing import Annotated
 
 import typer
 
+from config.settings import Settings
 from crawler.feeds import FeedResult, parse_feed
 from crawler.urls import map_url
 from scheduler.cli.output import print_json, print_table, shorten
 from scheduler.cli.state import state
 
 
-def _fetch(url: str, app_state: object, user_agent: str, timeout: float, cap: int) -> FeedResult:
-    settings = app_state.settings  # type: ignore[attr-defined]
+def _fetch(url: str, settings: Settings) -> FeedResult:
+    crawl = settings.crawl
     target = map_url(url, settings.origin_map) or url
-    request = urllib.request.Request(target, headers={"User-Agent": user_agent})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    request = urllib.request.Request(target, headers={"User-Agent": crawl.user_agent})
+    with urllib.request.urlopen(request, timeout=crawl.timeout) as response:
+        cap = crawl.max_body_bytes
         body = response.read(cap + 1)
         if len(body) > cap:
             return FeedResult(problem=f"body over the size cap of {cap} bytes")
@@ -32,12 +34,11 @@ def feed(
 ) -> None:
     """List a feed's entries (title, link, published) as the feed spider sees them."""
     app = state(ctx)
-    crawl = app.settings.crawl
     failed = False
     for source in sources:
         try:
             if source.startswith(("http://", "https://")):
-                result = _fetch(source, app, crawl.user_agent, crawl.timeout, crawl.max_body_bytes)
+                result = _fetch(source, app.settings)
             else:
                 result = parse_feed(Path(source).read_bytes())
         except (OSError, ValueError) as exc:

@@ -53,6 +53,35 @@ class SmtpSettings(BaseModel):
     ca_file: Path | None = None  # a private CA to trust (internal relays); default: system CAs
 
 
+class HealthSettings(BaseModel):
+    """When the daemon emails about a source itself (not about the news)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recipients: list[str] = []  # empty: problems are logged and shown by `status` only
+    failures_in_a_row: int = Field(default=3, ge=1)
+    # stale: no new item for this many times the source's usual gap between new items
+    stale_factor: float = Field(default=6.0, gt=1)
+    stale_min_hours: float = Field(default=6.0, ge=0)  # never stale sooner than this
+    # collapsed: the median text of its newest articles shrank below this share of the usual
+    collapse_ratio: float = Field(default=0.3, gt=0, lt=1)
+
+
+class DaemonSettings(BaseModel):
+    """`newswatch run`: timings of the long-running scheduler."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grace_seconds: float = Field(default=30.0, gt=0)  # SIGTERM: finish in-flight work within
+    outbox_retry_seconds: float = Field(default=60.0, gt=0)
+    retention_cron: str = "30 3 * * *"  # daily prune, server local time
+    backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0)  # failing sources wait at most
+    standby_poll_seconds: float = Field(default=10.0, gt=0)  # a follower retries the lock
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # Prometheus; None: off
+    metrics_host: str = "127.0.0.1"
+    health: HealthSettings = HealthSettings()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -67,7 +96,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=1)
     rules_file: Path = CONFIG_DIR / "rules.yaml"
     smtp: SmtpSettings = SmtpSettings()
+    daemon: DaemonSettings = DaemonSettings()
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod

@@ -32,10 +32,21 @@ class SourceResult:
 
 
 async def crawl_sources(
-    settings: Settings, sources: list[SourceSpec], sink: ArticleSink
+    settings: Settings,
+    sources: list[SourceSpec],
+    sink: ArticleSink,
+    *,
+    active: set[AsyncCrawlerRunner] | None = None,
 ) -> list[SourceResult]:
-    """One crawl of the given sources; needs the asyncio reactor running (run_on_reactor)."""
+    """One crawl of the given sources; needs the asyncio reactor running (run_on_reactor).
+
+    While it runs, its runner is in `active`, so a daemon shutting down can stop it
+    (`await runner.stop()`): the spiders close, what was stored stays, the rest is crawled
+    again next time.
+    """
     runner = AsyncCrawlerRunner(ScrapySettings(scrapy_settings(settings)))
+    if active is not None:
+        active.add(runner)
     contexts = [
         SourceContext(source, sink, max_articles=settings.crawl.max_articles_per_source)
         for source in sources
@@ -47,15 +58,23 @@ async def crawl_sources(
             ScrapySettings(scrapy_settings(settings, context.source)),
         )
         tasks.append(runner.crawl(crawler, context=context))
-    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    try:
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        if active is not None:
+            active.discard(runner)
     for context, outcome in zip(contexts, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             context.fail(context.source.start_urls[0], f"crawler error: {outcome!r}")
     return [SourceResult(c.source.id, c.finish()) for c in contexts]
 
 
-def run_on_reactor(main: Callable[[], Awaitable[T]]) -> T:
-    """Install the asyncio reactor, run main() on it, stop it. Once per process (Twisted)."""
+def run_on_reactor(main: Callable[[], Awaitable[T]], *, own_signals: bool = False) -> T:
+    """Install the asyncio reactor, run main() on it, stop it. Once per process (Twisted).
+
+    own_signals: main() handles SIGTERM/SIGINT itself (the daemon's graceful stop); otherwise
+    Twisted's handlers stop the reactor at once.
+    """
     from scrapy.utils.reactor import install_reactor
 
     install_reactor(ASYNCIO_REACTOR)
@@ -72,7 +91,7 @@ def run_on_reactor(main: Callable[[], Awaitable[T]]) -> T:
         deferred.addBoth(lambda _: reactor.stop())
 
     reactor.callWhenRunning(start)
-    reactor.run()
+    reactor.run(installSignalHandlers=not own_signals)
     if "failure" in outcome:
         outcome["failure"].raiseException()  # type: ignore[attr-defined]
     return outcome["value"]  # type: ignore[return-value]

@@ -111,6 +111,7 @@ def deliver(
     *,
     mode: str | None = "immediate",
     ignore_backoff: bool = False,
+    rule: str | None = None,
 ) -> None:
     """One email per recipient with all its due stories; sent, then marked sent."""
     from alerts.email import build_message
@@ -119,7 +120,7 @@ def deliver(
     names = {s.id: s.name for s in sources}
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
     with sessions() as session:
-        due = outbox.due(session, mode, ignore_backoff=ignore_backoff)
+        due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
         # immediate: one email per recipient; digest: one per recipient and rule
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
@@ -146,10 +147,15 @@ def deliver(
 
 
 def run_alerts(
-    settings: Settings, sources: list[SourceSpec], sessions: sessionmaker[Session]
+    settings: Settings,
+    sources: list[SourceSpec],
+    sessions: sessionmaker[Session],
+    matcher: Matcher | None = None,
 ) -> AlertReport:
+    """Match what is new, queue it, send what is due. The daemon passes the matcher it loaded
+    (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
-    evaluate_new(sessions, load_matcher(settings, sources), report)
+    evaluate_new(sessions, matcher or load_matcher(settings, sources), report)
     if settings.smtp.host:
         deliver(settings, sessions, sources, report)
     return report

@@ -19,12 +19,26 @@ _NOISY = (
     "charset_normalizer",
     "alembic",
     "filelock",
+    "apscheduler",
 )
 
 
-def configure_logging(level: str = "INFO") -> None:
+def _formatter(form: str) -> logging.Formatter:
+    if form == "json":  # one object per line, for journald / Loki / jq
+        from pythonjsonlogger.json import JsonFormatter
+
+        return JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            datefmt="%Y-%m-%dT%H:%M:%S%z",
+        )
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_logging(level: str = "INFO", form: str = "text") -> None:
+    """form: text (human) or json (structured: time, level, logger, message, and exc_info)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_formatter(form))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

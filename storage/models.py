@@ -229,3 +229,39 @@ class FetchValidator(Base):
     body_sha256: Mapped[str | None] = mapped_column(String(64))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # last poll
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # last new body
+
+
+class JobState(Base):
+    """What the daemon knows about one of its jobs (`crawl:<source>`, `digest:<rule>`,
+    `retention`) across restarts: when it last ran, how, and when it is due next."""
+
+    __tablename__ = "job_state"
+
+    job_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[str | None] = mapped_column(String(16))  # ok | partial | failed | error
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class HealthNotice(Base):
+    """A problem with a source (failing, stale, collapsed text), emailed once when it opens,
+    retried until sent, closed when the source is healthy again."""
+
+    __tablename__ = "health_notices"
+    __table_args__ = (Index("ix_health_notices_open", "source_id", "kind", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # failing | stale | collapsed
+    detail: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | quiet
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

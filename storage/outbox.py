@@ -70,6 +70,7 @@ def due(
     now: datetime | None = None,
     *,
     ignore_backoff: bool = False,
+    rule: str | None = None,
 ) -> list[AlertDelivery]:
     query = (
         select(AlertDelivery)
@@ -79,6 +80,8 @@ def due(
     )
     if mode is not None:
         query = query.where(AlertDelivery.mode == mode)
+    if rule is not None:
+        query = query.where(AlertDelivery.rule == rule)
     if not ignore_backoff:
         query = query.where(AlertDelivery.next_attempt_at <= (now or utcnow()))
     return list(session.scalars(query))

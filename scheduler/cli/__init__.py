@@ -15,6 +15,7 @@ from scheduler.cli.extract import extract, ingest
 from scheduler.cli.feed import feed
 from scheduler.cli.match import match
 from scheduler.cli.prune import prune
+from scheduler.cli.run import run
 from scheduler.cli.state import AppState
 from scheduler.cli.status import status
 from scheduler.logs import configure_logging
@@ -41,11 +42,21 @@ def root(
     sources_file: Annotated[
         Path | None, typer.Option("--sources", help="sources.yaml to use.")
     ] = None,
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING, ERROR.")] = "WARNING",
+    log_level: Annotated[
+        str | None,
+        typer.Option(help="DEBUG, INFO, WARNING, ERROR (default WARNING; `run`: log_level)."),
+    ] = None,
+    log_format: Annotated[
+        str | None, typer.Option(help="text or json (default text; `run`: log_format).")
+    ] = None,
 ) -> None:
-    configure_logging(log_level)
+    if log_format not in (None, "text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--log-format")
+    configure_logging(log_level or "WARNING", log_format or "text")
     overrides = {"database_url": database, "sources_file": sources_file}
-    ctx.obj = AppState(config_file=config, overrides=overrides)
+    ctx.obj = AppState(
+        config_file=config, overrides=overrides, log_level=log_level, log_format=log_format
+    )
 
 
 app.command()(crawl)
@@ -56,6 +67,7 @@ app.command()(match)
 app.command()(demo)
 app.command()(prune)
 app.command()(status)
+app.command()(run)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")

@@ -14,6 +14,8 @@ from config import ConfigError, Settings, SourceSpec, load_settings
 class AppState:
     config_file: Path | None = None
     overrides: dict[str, object] = field(default_factory=dict)
+    log_level: str | None = None  # as given on the command line
+    log_format: str | None = None
     _settings: Settings | None = None
     _sources: list[SourceSpec] | None = None
 
@@ -22,6 +24,11 @@ class AppState:
         if self._settings is None:
             self._settings = load_settings(self.config_file, **self.overrides)
         return self._settings
+
+    def reload(self) -> tuple[Settings, list[SourceSpec]]:
+        """Read settings and sources again (SIGHUP); errors raise ConfigError."""
+        settings = load_settings(self.config_file, **self.overrides)
+        return settings, settings.load_sources()
 
     @property
     def sources(self) -> list[SourceSpec]:

@@ -1,0 +1,93 @@
+"""`newswatch run`: the daemon. One per database; a second one refuses or stands by."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+from scheduler.cli.state import fail, state
+from scheduler.logs import configure_logging
+
+log = logging.getLogger("newswatch.daemon")
+EXIT_NOT_LEADER = 3
+
+
+def run(
+    ctx: typer.Context,
+    standby: Annotated[
+        bool,
+        typer.Option(
+            "--standby",
+            help="If another `newswatch run` already schedules this database, wait and take "
+            "over when it stops, instead of exiting.",
+        ),
+    ] = False,
+) -> None:
+    """Poll every enabled source on its schedule, send alerts as they are due, digests on
+    their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
+    grace period). SIGHUP reloads sources and rules. Exits 3 when another daemon runs."""
+    from storage.db import make_engine, upgrade
+    from storage.leader import Leadership, LeadershipTaken
+
+    app = state(ctx)
+    settings = app.settings  # broken configuration: exit 2 before anything starts
+    app.sources  # noqa: B018 - validated now, not at the first job
+    configure_logging(app.log_level or settings.log_level, app.log_format or settings.log_format)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    leadership = Leadership(engine)
+    stop = _StandbyStop()
+    while True:
+        try:
+            leadership.acquire()
+            break
+        except LeadershipTaken as holder:
+            if not standby:
+                raise fail(
+                    f"another scheduler runs on this database ({holder}); not starting, so no "
+                    "alert is sent twice. Use --standby to take over when it stops.",
+                    code=EXIT_NOT_LEADER,
+                ) from None
+            log.info("standing by: %s holds the scheduler lock", holder)
+            if stop.wait(settings.daemon.standby_poll_seconds):
+                raise typer.Exit(0) from None
+    stop.restore()
+    raise typer.Exit(_run_daemon(app, leadership))
+
+
+def _run_daemon(app, leadership) -> int:
+    from crawler.runner import run_on_reactor
+    from scheduler.daemon import Daemon
+
+    database = app.settings.database_url
+
+    def loader():
+        settings, sources = app.reload()
+        return settings.model_copy(update={"database_url": database}), sources
+
+    try:
+        return run_on_reactor(lambda: Daemon(loader, leadership).run(), own_signals=True)
+    finally:
+        leadership.release()
+
+
+class _StandbyStop:
+    """SIGTERM/SIGINT while standing by: exit 0 at once."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._previous = {
+            signum: signal.signal(signum, lambda *_: self._event.set())
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+
+    def wait(self, seconds: float) -> bool:
+        return self._event.wait(seconds)
+
+    def restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)

@@ -143,7 +143,12 @@ def deliver(
             session.commit()
             report.sent_messages += 1
             report.sent_deliveries += len(ids)
-            log.info("alert email to %s: %d stories", recipient, len(ids))
+            log.info(
+                "alert email to %s: %d stories",
+                recipient,
+                len(ids),
+                extra={"event": "email_sent", "recipient": recipient, "deliveries": len(ids)},
+            )
 
 
 def run_alerts(

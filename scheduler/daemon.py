@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import signal
 import time
@@ -106,6 +107,7 @@ class Daemon:
             len(self.config.enabled),
             len(self.config.digest_rules),
             self.leadership.holder,
+            extra={"event": "started", "pid": os.getpid()},
         )
         await self._stop.wait()
         await self._shutdown()
@@ -113,7 +115,7 @@ class Daemon:
 
     def request_stop(self, reason: str, exit_code: int = 0) -> None:
         if not self._stop.is_set():
-            log.info("stopping: %s", reason)
+            log.info("stopping: %s", reason, extra={"event": "stopping"})
             self.exit_code = exit_code
             self._stop.set()
 
@@ -306,12 +308,23 @@ class Daemon:
         self._after_crawl(source, failures)
         self.metrics.crawl_finished(source_id, counts, time.monotonic() - started, failures)
         log.info(
-            "crawled %s: %s, %d new, %d fetched, %d bytes",
+            "crawled %s: %s, %d new, %d fetched, %d bytes, %d not modified",
             source_id,
             counts.status,
             counts.new,
             counts.pages_fetched,
             counts.bytes_downloaded,
+            counts.not_modified,
+            extra={
+                "event": "crawled",
+                "source": source_id,
+                "status": counts.status,
+                "new": counts.new,
+                "bytes": counts.bytes_downloaded,
+                "not_modified": counts.not_modified,
+                "unchanged": counts.unchanged,
+                "failures_in_a_row": failures,
+            },
         )
         if not self._stop.is_set():
             await self._in_thread(self._alerts_and_health, source_id)

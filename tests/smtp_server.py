@@ -3,6 +3,7 @@ temporary error, and requires a login."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -34,10 +35,18 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     refuse_with: str | None = None  # e.g. "451 4.3.0 Try again later"
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # hold_data: answer DATA only once this is set; `holding` tells a message is waiting.
+    # If the client goes away meanwhile, aiosmtpd cancels the transaction: nothing is kept,
+    # as with any server that had not yet answered 250.
+    hold_data: threading.Event | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse_with:
             return self.refuse_with
+        if self.hold_data is not None and not self.hold_data.is_set():
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.hold_data.wait)
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))

@@ -19,6 +19,8 @@ FIELDS = [
     "unchanged",
     "bytes_downloaded",
     "next_run",
+    "failures_in_a_row",
+    "problems",
 ]
 
 
@@ -44,7 +46,7 @@ def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None
                 assert status[field] == crawl[field], (field, status)
             assert status["bytes_downloaded"] == crawl["bytes_downloaded"]
             assert status["last_error"] is None
-            assert status["next_run"] is None  # comes with the daemon
+            assert status["next_run"] is None  # no daemon has scheduled it
         # no SMTP server is configured: the alerts queued by the first crawl wait
         pending = cli.json_lines("alerts", "pending")
         assert outbox == {"outbox_pending": len(pending)}

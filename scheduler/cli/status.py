@@ -17,8 +17,9 @@ def status(
     ] = False,
 ) -> None:
     """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
-    bytes of its last crawl; then the number of alert deliveries waiting in the outbox."""
-    from storage import repository
+    bytes of its last crawl, the daemon's next run and failures in a row, open health
+    problems; then the number of alert deliveries waiting in the outbox."""
+    from storage import health, jobstate, repository
     from storage.db import open_database
 
     app = state(ctx)
@@ -27,7 +28,19 @@ def status(
     with sessions() as session:
         runs = repository.latest_source_runs(session, [s.id for s in sources])
         pending = repository.count_pending_deliveries(session)
-        reports = [_report(source.id, runs.get(source.id)) for source in sources]
+        jobs = jobstate.load_states(session)
+        problems: dict[str, list[str]] = {}
+        for notice in health.open_notices(session):
+            problems.setdefault(notice.source_id, []).append(notice.kind)
+        reports = []
+        for source in sources:
+            report = _report(source.id, runs.get(source.id))
+            job = jobs.get(f"crawl:{source.id}")
+            next_run = job.next_run_at if job and source.enabled else None
+            report["next_run"] = next_run.isoformat() if next_run else None
+            report["failures_in_a_row"] = job.consecutive_failures if job else 0
+            report["problems"] = problems.get(source.id, [])
+            reports.append(report)
     if as_json:
         for report in reports:
             print_json(report)
@@ -43,7 +56,9 @@ def status(
             "304",
             "unchanged",
             "bytes",
-            "next run",
+            "next run (UTC)",
+            "fails",
+            "problems",
             "last error",
         ],
         [
@@ -56,7 +71,9 @@ def status(
                 r["not_modified"],
                 r["unchanged"],
                 r["bytes_downloaded"],
-                r["next_run"] or "-",
+                r["next_run"][:19].replace("T", " ") if r["next_run"] else "-",
+                r["failures_in_a_row"],
+                ", ".join(r["problems"]) or "-",
                 shorten(r["last_error"], 60),
             ]
             for r in reports
@@ -66,7 +83,7 @@ def status(
 
 
 def _report(source_id: str, run: Any) -> dict[str, Any]:
-    """One source's line; counts are None when it never ran. next_run comes with the daemon."""
+    """One source's line from its last crawl; counts are None when it never ran."""
     if run is None:
         return {
             "source": source_id,

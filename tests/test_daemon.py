@@ -1,0 +1,124 @@
+"""`newswatch run` end to end, as a subprocess: a new article on a fixture feed becomes exactly
+one email per recipient within one poll interval; unchanged feeds get 304s; SIGTERM exits 0;
+`status` shows the schedule; SIGHUP reloads and a broken file keeps the running setup."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import pytest
+import yaml
+from newswatch_fixtures.publish import relations_story
+
+from tests.daemon_harness import (
+    KHOVAR_EN,
+    POLL_SECONDS,
+    RECIPIENTS,
+    bundled,
+    daemon_world,
+    wait_until,
+)
+
+KAZPRAVDA = bundled("kazpravda")
+
+
+@pytest.fixture
+def world(tmp_path):
+    yield from daemon_world(tmp_path, [KHOVAR_EN, KAZPRAVDA])
+
+
+def _first_cycle_done(world, daemon) -> None:
+    """Both sources crawled once and the seed stories' emails sent."""
+    for source_id in ("khovar-en", "kazpravda"):
+        daemon.wait_for(f"first crawl of {source_id}", "crawled", source=source_id)
+    wait_until("the outbox is empty", lambda: _pending(world) == 0)
+
+
+def _pending(world) -> int:
+    result = world.newswatch("status", "--json")
+    return json.loads(result.stdout.splitlines()[-1])["outbox_pending"]
+
+
+def test_new_article_emailed_once_within_a_poll_interval_then_sigterm_exits_0(world) -> None:
+    daemon = world.daemon().start()
+    _first_cycle_done(world, daemon)
+    before = len(world.smtp.received)
+    assert before >= len(RECIPIENTS)  # the seed stories of the first crawl
+
+    story = relations_story(1)
+    published_at = time.monotonic()
+    world.publish(story)
+    wait_until(
+        "the new article's emails",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+        timeout=POLL_SECONDS + 30,
+    )
+    latency = time.monotonic() - published_at
+    assert latency < POLL_SECONDS + 5, f"{latency:.1f} s from publication to email"
+
+    # Two more polls of the feed: nothing new, so nothing sent again; the feed answers 304.
+    polls = len(daemon.events("crawled", source="khovar-en"))
+    wait_until(
+        "two more polls",
+        lambda: len(daemon.events("crawled", source="khovar-en")) >= polls + 2,
+        timeout=4 * POLL_SECONDS + 20,
+    )
+    emails = world.emails_with(story.title)
+    assert sorted(r for mail in emails for r in mail.recipients) == RECIPIENTS
+    assert all(_plain_count(mail, story.title) == 1 for mail in emails)
+    assert daemon.events("crawled", source="khovar-en")[-1]["not_modified"] >= 1
+    assert daemon.events("crawled", source="khovar-en")[-1]["new"] == 0
+
+    assert daemon.terminate() == 0
+    assert daemon.events("stopping")
+    articles = world.newswatch("articles", "list", "--json").stdout.splitlines()
+    assert sum(json.loads(line)["url"] == story.url for line in articles) == 1
+
+
+def _plain_count(mail, text: str) -> int:
+    return mail.message.get_body(preferencelist=("plain",)).get_content().count(text)
+
+
+def test_status_shows_the_daemons_schedule(world) -> None:
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until(
+        "next run in status",
+        lambda: _status(world).get("khovar-en", {}).get("next_run"),
+    )
+    report = _status(world)["khovar-en"]
+    assert report["status"] == "ok" and report["failures_in_a_row"] == 0
+    assert daemon.terminate() == 0
+    table = world.newswatch("status").stdout
+    assert "khovar-en" in table and "next run" in table
+
+
+def _status(world) -> dict[str, dict]:
+    lines = world.newswatch("status", "--json").stdout.splitlines()
+    return {r["source"]: r for r in map(json.loads, lines) if "source" in r}
+
+
+def test_sighup_reloads_sources_and_a_broken_file_keeps_the_running_ones(world) -> None:
+    world.sources = [KHOVAR_EN]
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+
+    world.sources = [KHOVAR_EN, KAZPRAVDA]  # a source added while it runs
+    world.write_config()
+    daemon.process.send_signal(signal.SIGHUP)
+    daemon.wait_for("the added source crawled", "crawled", source="kazpravda")
+
+    sources_file = world.tmp_path / "sources.yaml"
+    sources_file.write_text(yaml.safe_dump({"sources": [{"id": "Not An Id"}]}))
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_until("the reload error", lambda: "reload failed" in daemon.log_text())
+    crawls = len(daemon.events("crawled", source="kazpravda"))
+    daemon.wait_for("kazpravda still polled", "crawled", source="kazpravda", timeout=30)
+    wait_until(
+        "another kazpravda poll",
+        lambda: len(daemon.events("crawled", source="kazpravda")) > crawls,
+        timeout=4 * POLL_SECONDS + 20,
+    )
+    assert daemon.terminate() == 0

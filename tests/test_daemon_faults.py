@@ -1,0 +1,210 @@
+"""`newswatch run` under faults, as a real subprocess: kill -9 during a crawl and during
+sending, then a restart, loses and doubles nothing; sources that fail, stall or drip do not
+delay the others, back off, are reported by email once and recover by themselves; a second
+daemon on the same database never sends."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+from newswatch_fixtures.publish import relations_story
+
+from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, RECIPIENTS, daemon_world, wait_until
+
+BAD = "https://badnews.example"
+FIXED_FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Bad news, repaired</title><link>{BAD}/</link>
+<item><title>Good one</title><link>{BAD}/a/good-1</link></item>
+</channel></rss>
+"""
+
+
+def _bad_source(source_id: str, path: str, **extra) -> dict:
+    return {
+        "id": source_id,
+        "name": source_id,
+        "languages": ["ru"],
+        "discovery": "feed",
+        "start_urls": [f"{BAD}{path}"],
+        "allowed_domains": ["badnews.example"],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+        **extra,
+    }
+
+
+@pytest.fixture
+def world(tmp_path):
+    yield from daemon_world(tmp_path, [KHOVAR_EN])
+
+
+def _articles_with(world, url: str) -> int:
+    lines = world.newswatch("articles", "list", "--json").stdout.splitlines()
+    return sum(json.loads(line)["url"] == url for line in lines)
+
+
+def _exactly_once_per_recipient(world, title: str) -> None:
+    emails = world.emails_with(title)
+    assert sorted(r for mail in emails for r in mail.recipients) == RECIPIENTS, title
+
+
+def test_kill_9_during_a_crawl_then_restart(world) -> None:
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    story = relations_story(2)
+    world.publish(story)
+    # the new page trickles out (20 s for the whole body): the crawl is in flight
+    world.server.sites["khovar.tj"].routes[story.path]["drip"] = 0.25
+    wait_until("the article being fetched", lambda: story.path in world.server.log.paths())
+    daemon.kill()
+    assert _articles_with(world, story.url) == 0
+
+    world.server.sites["khovar.tj"].routes[story.path].pop("drip")
+    restarted = world.daemon().start()
+    wait_until(
+        "the emails after the restart",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+        timeout=60,
+    )
+    polls = len(restarted.events("crawled", source="khovar-en"))
+    wait_until(
+        "another poll",
+        lambda: len(restarted.events("crawled", source="khovar-en")) > polls,
+        timeout=3 * POLL_SECONDS + 20,
+    )
+    assert restarted.terminate() == 0
+    _exactly_once_per_recipient(world, story.title)
+    assert _articles_with(world, story.url) == 1
+
+
+def test_kill_9_during_sending_then_restart(world) -> None:
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until("seed emails sent", lambda: len(world.smtp.received) >= len(RECIPIENTS))
+
+    world.smtp.handler.hold_data = threading.Event()  # the server takes the message, no reply
+    story = relations_story(3)
+    world.publish(story)
+    wait_until("an email waiting for the server's reply", world.smtp.handler.holding.is_set)
+    daemon.kill()
+    world.smtp.handler.hold_data.set()
+    assert world.emails_with(story.title) == []  # never accepted: the client went away
+
+    restarted = world.daemon().start()
+    wait_until(
+        "the emails after the restart",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+        timeout=60,
+    )
+    wait_until("the outbox empty", lambda: _pending(world) == 0)
+    assert restarted.terminate() == 0
+    _exactly_once_per_recipient(world, story.title)
+    assert _articles_with(world, story.url) == 1
+
+
+def _pending(world) -> int:
+    return json.loads(world.newswatch("status", "--json").stdout.splitlines()[-1])["outbox_pending"]
+
+
+def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> None:
+    routes = world.server.sites["badnews.example"].routes
+    routes["/stalled.rss"] = {"delay": 120, "file": "empty.rss"}
+    routes["/dripping.rss"] = {"drip": 5, "file": "malformed.rss"}
+    routes["/broken.rss"] = {"status": 500}
+    world.sources = [
+        KHOVAR_EN,
+        _bad_source("stalled", "/stalled.rss", politeness={"timeout": 100}),
+        _bad_source("dripping", "/dripping.rss", politeness={"timeout": 100}),
+        _bad_source("broken", "/broken.rss"),
+    ]
+    world.settings = {
+        "daemon": {
+            "grace_seconds": 10,
+            "outbox_retry_seconds": 1,
+            "backoff_max_seconds": 6,
+            "health": {"recipients": ["ops@example.org"], "failures_in_a_row": 2},
+        }
+    }
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until(
+        "both slow sources in flight",
+        lambda: _requested(world, "/stalled.rss") and _requested(world, "/dripping.rss"),
+    )
+
+    story = relations_story(4)
+    world.server.log.clear()
+    published = time.monotonic()
+    world.publish(story)
+    wait_until(
+        "the new article's emails",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+        timeout=POLL_SECONDS + 30,
+    )
+    latency = time.monotonic() - published
+    assert latency < POLL_SECONDS + 5, f"{latency:.1f} s with stalled sources"
+
+    # The broken source backs off, is reported once, and recovers by itself.
+    failing = daemon.wait_for(
+        "broken failing twice", "crawled", source="broken", failures_in_a_row=2
+    )
+    assert failing["status"] == "failed"
+    wait_until("the health email", lambda: _health_emails(world))
+    site = world.server.sites["badnews.example"]
+    (site.root / "fixed.rss").write_text(FIXED_FEED, encoding="utf-8")
+    routes["/broken.rss"] = {"file": "fixed.rss", "content_type": "application/rss+xml"}
+    daemon.wait_for("broken recovered", "crawled", source="broken", status="ok", timeout=30)
+    assert len(_health_emails(world)) == 1
+    report = {
+        r["source"]: r
+        for r in map(json.loads, world.newswatch("status", "--json").stdout.splitlines())
+        if "source" in r
+    }
+    assert report["broken"]["failures_in_a_row"] == 0 and report["broken"]["problems"] == []
+    assert daemon.terminate() == 0  # the stalled crawls are stopped within the grace period
+    _exactly_once_per_recipient(world, story.title)
+
+
+def _requested(world, path: str) -> bool:
+    return path in world.server.log.paths("badnews.example")
+
+
+def _health_emails(world) -> list:
+    return [r for r in world.smtp.received if r.recipients == ["ops@example.org"]]
+
+
+def test_a_second_daemon_refuses_and_a_standby_takes_over_without_double_sending(
+    world,
+) -> None:
+    first = world.daemon().start()
+    first.wait_for("first crawl", "crawled", source="khovar-en")
+
+    refused = world.newswatch("run")
+    assert refused.returncode == 3
+    assert "another scheduler runs on this database" in refused.stderr
+    assert f"pid={first.process.pid}" in refused.stderr
+
+    standby = world.daemon("--standby").start()
+    story = relations_story(5)
+    world.publish(story)
+    wait_until(
+        "the emails from the first daemon",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+        timeout=POLL_SECONDS + 30,
+    )
+    assert standby.events("started") == []  # still standing by
+    assert first.terminate() == 0
+    standby.wait_for("the standby taking over", "started", timeout=30)
+
+    later = relations_story(6)
+    world.publish(later)
+    wait_until(
+        "the emails from the new leader",
+        lambda: len(world.emails_with(later.title)) == len(RECIPIENTS),
+        timeout=POLL_SECONDS + 30,
+    )
+    assert standby.terminate() == 0
+    _exactly_once_per_recipient(world, story.title)
+    _exactly_once_per_recipient(world, later.title)

@@ -101,7 +101,12 @@ class Daemon:
         daemon = self.config.settings.daemon
         if daemon.metrics_port is not None:
             port = self.metrics.serve(daemon.metrics_host, daemon.metrics_port)
-            log.info("metrics at http://%s:%d/metrics", daemon.metrics_host, port)
+            log.info(
+                "metrics at http://%s:%d/metrics",
+                daemon.metrics_host,
+                port,
+                extra={"event": "metrics", "port": port},
+            )
         log.info(
             "newswatch run: %d sources, %d digest rules; leader: %s",
             len(self.config.enabled),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+import urllib.request
 
 import pytest
 import yaml
@@ -20,6 +21,7 @@ from tests.daemon_harness import (
     daemon_world,
     wait_until,
 )
+from tests.smtp_server import PASSWORD
 
 KAZPRAVDA = bundled("kazpravda")
 
@@ -122,3 +124,20 @@ def test_sighup_reloads_sources_and_a_broken_file_keeps_the_running_ones(world) 
         timeout=4 * POLL_SECONDS + 20,
     )
     assert daemon.terminate() == 0
+
+
+def test_prometheus_metrics_and_json_logs(world) -> None:
+    world.settings = {"daemon": {"metrics_port": 0, "outbox_retry_seconds": 1}}
+    daemon = world.daemon().start()
+    port = daemon.wait_for("the metrics endpoint", "metrics")["port"]
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until("an email sent", lambda: daemon.events("email_sent"))
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    assert 'newswatch_crawls_total{source="khovar-en",status="ok"}' in metrics
+    assert 'newswatch_alert_emails_total{result="sent"}' in metrics
+    assert "newswatch_outbox_pending 0.0" in metrics
+    assert daemon.terminate() == 0
+    records = [json.loads(line) for line in daemon.log_text().splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= r.keys() for r in records)
+    assert PASSWORD not in daemon.log_text()

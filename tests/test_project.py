@@ -26,3 +26,16 @@ def test_ruff_is_clean() -> None:
         pytest.skip("ruff is not installed")
     result = subprocess.run([ruff, "check", "."], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_contrib_example_configuration_is_valid_and_the_unit_runs_the_daemon() -> None:
+    from config.settings import load_settings
+
+    settings = load_settings(REPO / "contrib" / "newswatch.yaml")
+    assert settings.smtp.password is None  # secrets come from the environment
+    assert settings.daemon.metrics_port == 9464 and settings.log_format == "json"
+    assert settings.load_sources()  # the bundled sources
+    unit = (REPO / "contrib" / "newswatch.service").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/newswatch/bin/newswatch run" in unit
+    assert "ExecReload=/bin/kill -HUP $MAINPID" in unit
+    assert "RestartPreventExitStatus=3" in unit  # a second daemon must not restart-loop

@@ -141,3 +141,19 @@ def test_prometheus_metrics_and_json_logs(world) -> None:
     records = [json.loads(line) for line in daemon.log_text().splitlines() if line.strip()]
     assert all({"time", "level", "logger", "message"} <= r.keys() for r in records)
     assert PASSWORD not in daemon.log_text()
+
+
+def test_a_restart_resumes_the_stored_schedule(world) -> None:
+    hourly = {**KHOVAR_EN, "schedule": {"interval": "1h", "jitter": 0}}
+    world.sources = [hourly]
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until("next run stored", lambda: _status(world)["khovar-en"]["next_run"])
+    assert daemon.terminate() == 0
+    planned = _status(world)["khovar-en"]["next_run"]
+
+    restarted = world.daemon().start()
+    restarted.wait_for("the restarted daemon", "started")
+    assert restarted.terminate() == 0
+    assert restarted.events("crawled") == []  # not crawled again before its time
+    assert _status(world)["khovar-en"]["next_run"] == planned

@@ -82,6 +82,7 @@ class Daemon:
         self.sessions = open_database(self.config.settings.database_url)
         self.metrics = Metrics()
         self.exit_code = 0
+        self.unfinished = False  # work still running when the grace period ended
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[Any]] = set()
         self._runners: set[Any] = set()  # Scrapy runners of the crawls in flight
@@ -148,6 +149,7 @@ class Daemon:
         self._scheduler.shutdown(wait=False)
         self.leadership.release()
         left = [t for t in self._inflight if not t.done()]
+        self.unfinished = bool(left) or self._alert_lock.locked()
         if left:
             log.warning(
                 "grace period over with %d jobs unfinished; they run again next start", len(left)

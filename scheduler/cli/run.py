@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from typing import Annotated
@@ -69,10 +70,23 @@ def _run_daemon(app, leadership) -> int:
         settings, sources = app.reload()
         return settings.model_copy(update={"database_url": database}), sources
 
+    daemons: list[Daemon] = []
+
+    async def main() -> int:
+        daemons.append(Daemon(loader, leadership))
+        return await daemons[0].run()
+
     try:
-        return run_on_reactor(lambda: Daemon(loader, leadership).run(), own_signals=True)
+        code = run_on_reactor(main, own_signals=True)
     finally:
         leadership.release()
+    if daemons and daemons[0].unfinished:
+        # A worker thread still blocked after the grace period (a mail server that stopped
+        # answering mid-send) would hold the interpreter's exit; its delivery is still
+        # pending and goes out after the next start, so leave now.
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 class _StandbyStop:

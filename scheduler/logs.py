@@ -19,7 +19,6 @@ _NOISY = (
     "charset_normalizer",
     "alembic",
     "filelock",
-    "apscheduler",
 )
 
 
@@ -44,6 +43,8 @@ def configure_logging(level: str = "INFO", form: str = "text") -> None:
     root.setLevel(level.upper())
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # the daemon reports skipped and failed jobs itself, with the source
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     # Failures are reported by newswatch itself, with the source and a reason.
     for name in (
         "scrapy.core.scraper",

@@ -36,6 +36,8 @@ def _first_cycle_done(world, daemon) -> None:
     """Both sources crawled once and the seed stories' emails sent."""
     for source_id in ("khovar-en", "kazpravda"):
         daemon.wait_for(f"first crawl of {source_id}", "crawled", source=source_id)
+    # "crawled" is logged before matching: wait for the seed stories' emails themselves
+    wait_until("the seed emails", lambda: len(daemon.events("email_sent")) >= len(RECIPIENTS))
     wait_until("the outbox is empty", lambda: _pending(world) == 0)
 
 

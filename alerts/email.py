@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import lru_cache
@@ -18,6 +19,11 @@ from alerts.snippet import snippet
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 MAX_SUBJECT = 180
+# Python's header folder drops the space between two RFC 2047 encoded words where it folds a
+# long non-ASCII subject ("стратегиялықәріптестікті"); with lines up to RFC 5322's 998
+# characters a subject of MAX_SUBJECT never folds. Long encoded words are read by every
+# mail client we know of.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def build_message(
 ) -> EmailMessage:
     views = [_view(item) for item in items]
     subject = subject_for(items)
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = recipient

@@ -87,6 +87,7 @@ class Daemon:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._runners: set[Any] = set()  # Scrapy runners of the crawls in flight
         self._alert_lock = asyncio.Lock()
+        self._domain_locks: dict[str, asyncio.Lock] = {}
         self._scheduler: AsyncIOScheduler | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -299,13 +300,22 @@ class Daemon:
         if source is None:
             return
         job_id = f"crawl:{source_id}"
-        started = time.monotonic()
-        with self.sessions.begin() as session:
-            jobstate.job_started(session, job_id)
-            run_id = repository.start_run(session, trigger="daemon")
-        [result] = await crawl_sources(
-            config.settings, [source], DatabaseSink(self.sessions), active=self._runners
-        )
+        async with contextlib.AsyncExitStack() as held:
+            # Sources on one site (Khovar's three editions) take turns, so the per-domain
+            # delay and concurrency hold across them, not only within one crawl.
+            for domain in sorted(set(source.allowed_domains)):
+                await held.enter_async_context(
+                    self._domain_locks.setdefault(domain, asyncio.Lock())
+                )
+            if self._stop.is_set():
+                return
+            started = time.monotonic()
+            with self.sessions.begin() as session:
+                jobstate.job_started(session, job_id)
+                run_id = repository.start_run(session, trigger="daemon")
+            [result] = await crawl_sources(
+                config.settings, [source], DatabaseSink(self.sessions), active=self._runners
+            )
         counts = result.counts
         error = "; ".join(f"{u}: {r}" for u, r in counts.failures[:3]) or None
         with self.sessions.begin() as session:

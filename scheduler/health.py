@@ -94,10 +94,10 @@ def check_source(settings: Settings, sessions: sessionmaker[Session], source_id:
 
 
 def _message(notice: HealthNotice, settings: Settings) -> EmailMessage:
-    from alerts.email import one_line
+    from alerts.email import MAIL_POLICY, one_line
 
     sender = settings.smtp.from_address
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = one_line(f"[newswatch] source {notice.source_id} is {notice.kind}")
     message["From"] = sender
     message["To"] = ", ".join(settings.daemon.health.recipients)

@@ -65,3 +65,12 @@ def test_long_and_multiple_subjects_stay_one_line() -> None:
     subject = subject_for(items)
     assert len(subject) <= 180 and subject.endswith("(+1 more)") and "\n" not in subject
     assert one_line("a\u2028b\x00c\td") == "a b c d"
+
+
+def test_a_long_kazakh_subject_keeps_its_spaces() -> None:
+    title = "Қазақстан мен Тәжікстан стратегиялық әріптестікті тереңдетуге уағдаласты"
+    item = _item(title, "Қазақстан мен Тәжікстан (Таджикистан).")
+    parsed = _roundtrip(item)
+    assert parsed["Subject"] == f"[newswatch] tajik-kazakh: {title}"
+    raw = build_message([item], "a@example.org", "b@example.org", [1]).as_bytes()
+    assert max(len(line) for line in raw.splitlines()) <= 998

@@ -1,26 +1,91 @@
-"""`newswatch demo` works offline from an install: serves the fixtures, crawls, shows them."""
+"""`newswatch demo` works offline from an install: the daemon polls the fixtures, a new article
+appears, its alert email is shown."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
-from tests.conftest import NEWSWATCH
+import yaml
+from newswatch_fixtures.publish import relations_story
+
+from tests.conftest import NEWSWATCH, REPO
 from tests.expectations import load_expected
 
+NEW_TITLE = relations_story(0).title
 
-def test_demo_crawls_the_bundled_fixture_sites(tmp_path) -> None:
+
+def run_demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("NEWSWATCH_CONFIG", None)
-    result = subprocess.run(
-        [str(NEWSWATCH), "demo"], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
+    return subprocess.run(
+        [str(NEWSWATCH), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=tmp_path,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def shown_alert(stdout: str) -> str:
+    """The email printed at the end: the alert about the new article."""
+    _, found, email = stdout.partition("The alert about the new article, ")
+    assert found, stdout[-3000:]
+    return email
+
+
+def test_demo_runs_the_daemon_until_the_new_article_is_alerted(tmp_path) -> None:
+    result = run_demo(tmp_path, "demo")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
     expected = load_expected()
-    assert f"{len(expected)} articles stored" in result.stdout
+    assert "cycle 1: 9 sources polled, 32 new articles, " in out
+    assert f"{len(expected)} articles stored" in out
     for seed in (e for e in expected if e.kind == "seed"):
-        assert seed.title[:40] in result.stdout
+        assert seed.title[:40] in out
+    assert "1 story carried by several sources:" in out
+    assert "[ru24, tengrinews]" in out
+    assert "received by the local SMTP server in cycle 1:" in out
+    assert "sends no immediate alert for the new article" in out  # the bundled rules: a digest
+    assert f"A new article appears on khovar.tj: {NEW_TITLE}" in out
+    assert "1 new article, 1 email" in out
+    assert "Stopped `newswatch run` with SIGTERM: exit code 0" in out
+    email = shown_alert(out)
+    assert "To: demo@example.org" in email
+    assert f"Subject: [newswatch] tajik-kazakh: {NEW_TITLE}" in email
+    assert relations_story(0).url.rsplit("/", 3)[-2] in email  # the slug, in the link
     assert not (tmp_path / "data" / "newswatch").exists(), "demo must not touch the user's database"
-    assert "stories carried by several sources" in result.stdout
-    assert "alert emails received by the local SMTP server" in result.stdout
-    assert "Subject: [newswatch] " in result.stdout and "Also reported by:" in result.stdout
+
+
+def test_demo_uses_the_configured_sources_and_an_immediate_rule(tmp_path) -> None:
+    """--config is respected: only its sources are polled, its matching rule sends the alert."""
+    bundled = yaml.safe_load((REPO / "config" / "sources.yaml").read_text("utf-8"))["sources"]
+    (tmp_path / "sources.yaml").write_text(
+        yaml.safe_dump({"sources": [s for s in bundled if s["id"] == "khovar-en"]})
+    )
+    rule = {"name": "relations", "topic": "tajik-kazakh", "recipients": ["desk@example.org"]}
+    (tmp_path / "rules.yaml").write_text(
+        yaml.safe_dump({"rules": [{**rule, "delivery": "immediate"}]})
+    )
+    config = {"sources_file": "sources.yaml", "rules_file": "rules.yaml"}
+    (tmp_path / "newswatch.yaml").write_text(yaml.safe_dump(config))
+    keep = tmp_path / "kept.db"
+    result = run_demo(
+        tmp_path, "--config", "newswatch.yaml", "demo", "--interval", "2", "--keep", str(keep)
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "cycle 1: 1 source polled, 4 new articles" in result.stdout
+    assert "(relations will alert on the new article)" in result.stdout
+    email = shown_alert(result.stdout)
+    assert "To: desk@example.org" in email and NEW_TITLE in email
+    assert keep.exists()
+
+
+def test_demo_does_not_reuse_a_database(tmp_path) -> None:
+    (tmp_path / "old.db").write_bytes(b"")
+    result = run_demo(tmp_path, "demo", "--keep", str(tmp_path / "old.db"))
+    assert result.returncode == 2
+    assert "--keep needs a new path" in result.stderr

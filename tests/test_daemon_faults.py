@@ -11,25 +11,35 @@ import time
 
 import pytest
 from newswatch_fixtures.publish import relations_story
+from newswatch_fixtures.server import Site
 
 from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, RECIPIENTS, daemon_world, wait_until
 
-BAD = "https://badnews.example"
+BROKEN = "broken.example"
 FIXED_FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Bad news, repaired</title><link>{BAD}/</link>
-<item><title>Good one</title><link>{BAD}/a/good-1</link></item>
+<rss version="2.0"><channel><title>Bad news, repaired</title><link>https://{BROKEN}/</link>
+<item><title>Good one</title><link>https://{BROKEN}/a/good-1</link></item>
 </channel></rss>
 """
 
 
-def _bad_source(source_id: str, path: str, **extra) -> dict:
+def _bad_site(world, host: str, routes: dict) -> dict:
+    """A failing site of its own (its own domain: sources on one domain take turns), served
+    from the badnews.example fixture files."""
+    root = world.server.sites["badnews.example"].root
+    world.server.sites[host] = Site(host, f"https://{host}", root, routes)
+    return routes
+
+
+def _bad_source(host: str, **extra) -> dict:
+    source_id = host.split(".")[0]
     return {
         "id": source_id,
         "name": source_id,
         "languages": ["ru"],
         "discovery": "feed",
-        "start_urls": [f"{BAD}{path}"],
-        "allowed_domains": ["badnews.example"],
+        "start_urls": [f"https://{host}/feed.rss"],
+        "allowed_domains": [host],
         "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
         **extra,
     }
@@ -109,15 +119,14 @@ def _pending(world) -> int:
 
 
 def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> None:
-    routes = world.server.sites["badnews.example"].routes
-    routes["/stalled.rss"] = {"delay": 120, "file": "empty.rss"}
-    routes["/dripping.rss"] = {"drip": 5, "file": "malformed.rss"}
-    routes["/broken.rss"] = {"status": 500}
+    _bad_site(world, "stalled.example", {"/feed.rss": {"delay": 120, "file": "empty.rss"}})
+    _bad_site(world, "dripping.example", {"/feed.rss": {"drip": 5, "file": "malformed.rss"}})
+    routes = _bad_site(world, BROKEN, {"/feed.rss": {"status": 500}})
     world.sources = [
         KHOVAR_EN,
-        _bad_source("stalled", "/stalled.rss", politeness={"timeout": 100}),
-        _bad_source("dripping", "/dripping.rss", politeness={"timeout": 100}),
-        _bad_source("broken", "/broken.rss"),
+        _bad_source("stalled.example", politeness={"timeout": 100}),
+        _bad_source("dripping.example", politeness={"timeout": 100}),
+        _bad_source(BROKEN),
     ]
     world.settings = {
         "daemon": {
@@ -131,7 +140,7 @@ def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> 
     daemon.wait_for("first crawl", "crawled", source="khovar-en")
     wait_until(
         "both slow sources in flight",
-        lambda: _requested(world, "/stalled.rss") and _requested(world, "/dripping.rss"),
+        lambda: _requested(world, "stalled.example") and _requested(world, "dripping.example"),
     )
 
     story = relations_story(4)
@@ -152,9 +161,9 @@ def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> 
     )
     assert failing["status"] == "failed"
     wait_until("the health email", lambda: _health_emails(world))
-    site = world.server.sites["badnews.example"]
-    (site.root / "fixed.rss").write_text(FIXED_FEED, encoding="utf-8")
-    routes["/broken.rss"] = {"file": "fixed.rss", "content_type": "application/rss+xml"}
+    (world.tmp_path / "sites" / "badnews.example" / "fixed.rss").write_text(FIXED_FEED)
+    routes["/a/good-1"] = {"file": "a/good-1.html"}
+    routes["/feed.rss"] = {"file": "fixed.rss", "content_type": "application/rss+xml"}
     daemon.wait_for("broken recovered", "crawled", source="broken", status="ok", timeout=30)
     assert len(_health_emails(world)) == 1
     report = {
@@ -167,8 +176,8 @@ def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> 
     _exactly_once_per_recipient(world, story.title)
 
 
-def _requested(world, path: str) -> bool:
-    return path in world.server.log.paths("badnews.example")
+def _requested(world, host: str) -> bool:
+    return "/feed.rss" in world.server.log.paths(host)
 
 
 def _health_emails(world) -> list:

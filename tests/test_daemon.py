@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -170,3 +172,44 @@ def test_a_restart_resumes_the_stored_schedule(world) -> None:
     assert restarted.terminate() == 0
     assert restarted.events("crawled") == []  # not crawled again before its time
     assert _status(world)["khovar-en"]["next_run"] == planned
+
+
+DIGEST_RULES = """
+rules:
+  - name: morning
+    topic: tajik-kazakh
+    recipients: [chief@example.org]
+    delivery: {mode: digest, cron: "0 8 * * *", timezone: Asia/Dushanbe}
+"""
+
+
+def test_a_digest_missed_while_down_is_sent_on_start_and_only_once(world, tmp_path) -> None:
+    rules = tmp_path / "digest-rules.yaml"
+    rules.write_text(DIGEST_RULES)
+    world.settings = {"rules_file": str(rules)}
+    world.sources = [KHOVAR_EN]
+    first = world.daemon().start()
+    first.wait_for("first crawl", "crawled", source="khovar-en")
+    wait_until("the seed story queued", lambda: _pending(world) >= 1)
+    assert first.terminate() == 0
+    assert world.smtp.received == []  # digests wait for their hour
+
+    # The daemon last sent this digest two days ago: the 08:00 run since then was missed.
+    with sqlite3.connect(world.database.removeprefix("sqlite:///")) as db:
+        db.execute(
+            "UPDATE job_state SET last_started_at = ? WHERE job_id = 'digest:morning'",
+            ((datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S.%f"),),
+        )
+    second = world.daemon().start()
+    wait_until("the digest", lambda: world.smtp.received)
+    wait_until("the outbox empty", lambda: _pending(world) == 0)
+    assert second.terminate() == 0
+    [digest] = world.smtp.received
+    assert digest.recipients == ["chief@example.org"]
+    assert digest.message["Subject"].startswith("[newswatch] morning: ")
+
+    third = world.daemon().start()
+    third.wait_for("third start", "started")
+    third.wait_for("a crawl", "crawled", source="khovar-en")
+    assert third.terminate() == 0
+    assert len(world.smtp.received) == 1  # sent once, not again after the restart

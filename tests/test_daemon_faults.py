@@ -184,9 +184,12 @@ def _health_emails(world) -> list:
     return [r for r in world.smtp.received if r.recipients == ["ops@example.org"]]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_second_daemon_refuses_and_a_standby_takes_over_without_double_sending(
-    world,
+    world, backend, request
 ) -> None:
+    if backend == "postgresql":
+        world.settings = {"database_url": request.getfixturevalue("postgres_url")}
     first = world.daemon().start()
     first.wait_for("first crawl", "crawled", source="khovar-en")
 

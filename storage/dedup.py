@@ -14,29 +14,118 @@ never create two articles or two stories for one item.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import Dialect, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleUrl, ArticleVersion, LshBand, Story
-from storage.neardup import THRESHOLD, Sketch, sketch
-from storage.repository import NewArticle, add_urls, lock_writers
-from storage.types import utcnow
+from storage.models import Article, ArticleVersion, LshBand, Story
+from storage.neardup import BANDS, THRESHOLD, Sketch, sketch
+from storage.repository import NewArticle, add_urls
+from storage.types import UTCDateTime, utcnow
 
-MAX_CANDIDATES = 20
-# Built once: the hot path of every store; a textual statement skips per-call coercion of the
-# 42 band keys.
-_BAND_HITS = text("SELECT article_id FROM lsh_bands WHERE key IN :keys").bindparams(
-    bindparam("keys", expanding=True)
-)
-_INSERT_BANDS = insert(LshBand.__table__)
-_STORIES = Story.__table__
-_INSERT_STORY = insert(_STORIES).values(article_count=1).returning(_STORIES.c.id)
+MAX_CANDIDATES = 20  # articles sharing the most bands with the new one, verified by Jaccard
 _INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
-_INSERT_URLS = insert(ArticleUrl.__table__)
+_STORIES = Story.__table__
+_ARTICLES = Article.__table__
+
+# The statements every store runs go to the DBAPI cursor as plain SQL: SQLAlchemy's work per
+# execution (cache keys, expanding the 42-key IN list, result objects, the ORM layer) cost more
+# than SQLite's own (at 50k articles about 1.1 ms against 1 ms, and 0.5 ms for the sketch, per
+# store). At 30k articles, in one sitting: 1.62 ms median through the cursor, 1.99 ms through
+# Connection.exec_driver_sql; Core statements were 2.9 ms. The article row, with its JSON column
+# and defaults, stays a Core insert; the rest are written with "?" markers and use only
+# integers, text, bytes and timestamps (bound through the column type's own processor, so they
+# are stored exactly as SQLAlchemy stores them).
+_LOCK = "UPDATE store_lock SET counter = counter + 1 WHERE id = 1"  # = repository.lock_writers
+_CANDIDATES = (
+    "SELECT articles.id, articles.story_id, articles.sketch"
+    " FROM (SELECT article_id, count(*) AS hits FROM lsh_bands"
+    f" WHERE key IN ({', '.join('?' * BANDS)})"
+    f" GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}) AS best"
+    " JOIN articles ON articles.id = best.article_id"
+)
+_INSERT_STORY = (
+    "INSERT INTO stories (title, first_published, article_count, created_at, updated_at)"
+    " VALUES (?, ?, 1, ?, ?) RETURNING id"
+)
+_SET_CANONICAL = "UPDATE stories SET canonical_article_id = ? WHERE id = ?"
+_INSERT_BANDS = "INSERT INTO lsh_bands (key, article_id, created_at)"
+_INSERT_URLS = "INSERT INTO article_urls (url, article_id, reason, first_seen)"
+
+
+@lru_cache(maxsize=32)
+def _values(insert: str, width: int, count: int) -> str:
+    """One INSERT of `count` rows: on PostgreSQL a third of the time of executemany's one
+    statement per row, on SQLite the same."""
+    row = f"({', '.join('?' * width)})"
+    return f"{insert} VALUES {', '.join([row] * count)}"
+
+
+@lru_cache(maxsize=16)
+def _lookup(url_count: int) -> str:
+    """Known URLs (kind 0: the seen-URL index, or the canonical URL once that expired) and the
+    oldest article with the same normalised text (kind 1), in one round trip."""
+    return (
+        "SELECT 0, article_id, CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR(64))"
+        " FROM article_urls"
+        f" WHERE url IN ({', '.join('?' * url_count)})"
+        " UNION ALL SELECT 0, id, NULL, NULL FROM articles WHERE canonical_url = ?"
+        " UNION ALL SELECT * FROM (SELECT 1, id, story_id, source_id FROM articles"
+        " WHERE content_hash = ? ORDER BY id LIMIT 1) AS same_text"
+    )
+
+
+class _Driver:
+    """What the plain SQL needs per dialect: its DBAPI's parameter marker and timestamp form."""
+
+    def __init__(self, dialect: Dialect):
+        if dialect.paramstyle not in ("qmark", "format", "pyformat"):
+            raise NotImplementedError(f"DBAPI parameter style {dialect.paramstyle}")
+        self.marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        bind = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+        self._timestamp = bind or (lambda value: value)
+        self._translated: dict[str, str] = {}
+
+    def timestamp(self, value: datetime | None) -> Any:
+        return None if value is None else self._timestamp(value)
+
+    def sql(self, statement: str) -> str:
+        if self.marker == "?":
+            return statement
+        if (translated := self._translated.get(statement)) is None:
+            translated = self._translated[statement] = statement.replace("?", self.marker)
+        return translated
+
+
+@lru_cache(maxsize=8)
+def _driver(dialect: Dialect) -> _Driver:
+    return _Driver(dialect)
+
+
+class _Cursor:
+    """A DBAPI cursor inside the session's transaction."""
+
+    def __init__(self, session: Session):
+        connection = session.connection()
+        self.driver = _driver(connection.dialect)
+        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._cursor.execute(self.driver.sql(statement), params)
+        return self._cursor.fetchall()
+
+    def run(self, statement: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(self.driver.sql(statement), params)
+
+    def insert(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows of equal width with one statement."""
+        params = [value for row in rows for value in row]
+        self._cursor.execute(self.driver.sql(_values(statement, len(rows[0]), len(rows))), params)
 
 
 @dataclass(frozen=True)
@@ -58,49 +147,38 @@ class StoreOutcome:
 
 def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     signature = sketch(new.text)  # outside the lock: the costly part
-    lock_writers(session)
+    cursor = _Cursor(session)
+    cursor.run(_LOCK)  # the writers' lock, first: check-then-insert decisions never race
+    session.flush()  # anything the caller added, before statements the ORM does not see
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:
         urls.setdefault(alias, "alias")
-    known = session.scalar(  # the seen-URL index, or the canonical URL once that expired
-        select(ArticleUrl.article_id)
-        .where(ArticleUrl.url.in_(list(urls)))
-        .union_all(select(Article.id).where(Article.canonical_url == new.canonical_url))
-        .limit(1)
-    )
+    found = cursor.rows(_lookup(len(urls)), [*urls, new.canonical_url, new.content_hash])
+    known = next((row[1] for row in found if row[0] == 0), None)
     if known is not None:
         article = session.get_one(Article, known)
         add_urls(session, article.id, urls)
         if article.content_hash == new.content_hash:
             return StoreOutcome("duplicate", article.id, article.story_id or 0, "url")
-        _new_version(session, article, new, signature)
+        _new_version(session, cursor, article, new, signature)
         return StoreOutcome("updated", article.id, article.story_id or 0, "version")
 
-    same_text = session.execute(
-        select(Article.id, Article.story_id, Article.source_id)
-        .where(Article.content_hash == new.content_hash)
-        .order_by(Article.id)
-        .limit(1)
-    ).first()
-    if same_text is not None and same_text.source_id == new.source_id:
-        add_urls(session, same_text.id, dict.fromkeys(urls, "same_content"))
-        return StoreOutcome("duplicate", same_text.id, same_text.story_id or 0, "content")
+    same_text = next((row[1:] for row in found if row[0] == 1), None)
+    if same_text is not None and same_text[2] == new.source_id:
+        add_urls(session, same_text[0], dict.fromkeys(urls, "same_content"))
+        return StoreOutcome("duplicate", same_text[0], same_text[1] or 0, "content")
 
     match: Copy | None = None
     score, reason = None, "new"
     if same_text is not None:
-        match, score, reason = Copy(same_text.id, same_text.story_id), 1.0, "content"
-    elif signature is not None and (found := _nearest(session, signature)):
-        match, score = found
+        match, score, reason = Copy(same_text[0], same_text[1]), 1.0, "content"
+    elif signature is not None and (near := _nearest(cursor, signature)):
+        match, score = near
         reason = "near"
-    stored = _insert(session, new, signature, match, reason, score)
-    session.execute(  # none of them is known: checked above, under the lock
-        _INSERT_URLS,
-        [
-            {"url": u, "article_id": stored.id, "reason": r, "first_seen": utcnow()}
-            for u, r in urls.items()
-        ],
-    )
+    stored = _insert(session, cursor, new, signature, match, reason, score)
+    now = cursor.driver.timestamp(utcnow())
+    # none of them is known: checked above, under the lock
+    cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
     if match is not None:
         _refresh_story(session, stored.story_id)
     return StoreOutcome("new", stored.id, stored.story_id or 0, reason, score)
@@ -108,88 +186,83 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
 
 def _insert(
     session: Session,
+    cursor: _Cursor,
     new: NewArticle,
     signature: Sketch | None,
     match: Copy | None,
     reason: str,
     score: float | None,
 ) -> Copy:
-    """Insert the article (and its story when it starts one) with Core statements: this is
-    the hot path of every store, and the ORM's unit of work costs more than the database."""
+    """Insert the article (and its story when it starts one)."""
     if match is not None and match.story_id is not None:
         story_id = match.story_id
     else:
-        story_id = session.execute(
-            _INSERT_STORY, {"title": new.title, "first_published": new.published}
-        ).scalar_one()
-    article_id = session.execute(
-        _INSERT_ARTICLE,
-        {
-            "source_id": new.source_id,
-            "canonical_url": new.canonical_url,
-            "url": new.url,
-            "title": new.title,
-            "text": new.text,
-            "description": new.description,
-            "author": new.author,
-            "language": new.language,
-            "published": new.published,
-            "date_source": new.date_source,
-            "content_hash": new.content_hash,
-            "word_count": len(new.text.split()),
-            "story_id": story_id,
-            "dedup_reason": reason,
-            "dedup_score": score,
-            "matched_article_id": match.id if match is not None else None,
-            "sketch": signature.to_bytes() if signature is not None else None,
-            "cited_urls": list(new.cited_urls),
-        },
-    ).scalar_one()
-    if match is None:
-        session.execute(
-            update(_STORIES)
-            .where(_STORIES.c.id == story_id)
-            .values(canonical_article_id=article_id)
+        now = cursor.driver.timestamp(utcnow())
+        published = cursor.driver.timestamp(new.published)
+        [(story_id,)] = cursor.rows(_INSERT_STORY, (new.title, published, now, now))
+    article_id = (
+        session.connection()
+        .execute(
+            _INSERT_ARTICLE,
+            {
+                "source_id": new.source_id,
+                "canonical_url": new.canonical_url,
+                "url": new.url,
+                "title": new.title,
+                "text": new.text,
+                "description": new.description,
+                "author": new.author,
+                "language": new.language,
+                "published": new.published,
+                "date_source": new.date_source,
+                "content_hash": new.content_hash,
+                "word_count": len(new.text.split()),
+                "story_id": story_id,
+                "dedup_reason": reason,
+                "dedup_score": score,
+                "matched_article_id": match.id if match is not None else None,
+                "sketch": signature.to_bytes() if signature is not None else None,
+                "cited_urls": list(new.cited_urls),
+            },
         )
-    _index(session, article_id, signature)
+        .scalar_one()
+    )
+    if match is None:
+        cursor.run(_SET_CANONICAL, (article_id, story_id))
+    _index(cursor, article_id, signature)
     return Copy(article_id, story_id)
 
 
-def _index(session: Session, article_id: int, signature: Sketch | None) -> None:
+def _index(cursor: _Cursor, article_id: int, signature: Sketch | None) -> None:
     if signature is None:
         return
-    keys = set(signature.band_keys)
-    now = utcnow()
-    session.execute(
-        _INSERT_BANDS,  # Core executemany: no per-row ORM bookkeeping
-        [{"key": k, "article_id": article_id, "created_at": now} for k in keys],
-    )
+    now = cursor.driver.timestamp(utcnow())
+    # in key order: neighbouring inserts into the key index touch fewer pages
+    keys = sorted(set(signature.band_keys))
+    cursor.insert(_INSERT_BANDS, [(key, article_id, now) for key in keys])
 
 
-def _nearest(session: Session, signature: Sketch) -> tuple[Copy, float] | None:
-    """The most similar indexed article above THRESHOLD: band hits pick candidates, the
-    signatures' agreement (estimated Jaccard) decides."""
-    keys = signature.band_keys
-    hits = Counter(session.scalars(_BAND_HITS, {"keys": keys}))
-    if not hits:
-        return None
-    candidates = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
-    rows = session.execute(
-        select(Article.id, Article.story_id, Article.sketch).where(Article.id.in_(candidates))
-    ).all()
-    scored = [
-        (signature.jaccard(Sketch.from_bytes(data)), -article_id, Copy(article_id, story_id))
-        for article_id, story_id, data in rows
-        if data is not None
-    ]
-    best = max(scored, key=lambda s: s[:2], default=None)  # most similar, then oldest
+def _nearest(cursor: _Cursor, signature: Sketch) -> tuple[Copy, float] | None:
+    """The most similar indexed article above THRESHOLD: the articles sharing the most bands
+    are the candidates, the signatures' agreement (estimated Jaccard) decides."""
+    best: tuple[float, int, Copy] | None = None
+    for article_id, story_id, data in cursor.rows(_CANDIDATES, signature.band_keys):
+        if data is None:
+            continue
+        scored = (
+            signature.jaccard(Sketch.from_bytes(data)),
+            -article_id,
+            Copy(article_id, story_id),
+        )
+        if best is None or scored[:2] > best[:2]:  # most similar, then oldest
+            best = scored
     if best is None or best[0] < THRESHOLD:
         return None
     return best[2], best[0]
 
 
 def _new_version(
-    session: Session, article: Article, new: NewArticle, signature: Sketch | None
+    session: Session, cursor: _Cursor, article: Article, new: NewArticle, signature: Sketch | None
 ) -> None:
     """Keep the old text as a version; the article shows the newest; the story stays."""
     session.add(
@@ -213,31 +286,40 @@ def _new_version(
         article.published = new.published
     article.sketch = signature.to_bytes() if signature is not None else None
     session.execute(delete(LshBand).where(LshBand.article_id == article.id))
-    _index(session, article.id, signature)
     session.flush()
+    _index(cursor, article.id, signature)
     _refresh_story(session, article.story_id)
 
 
 def _refresh_story(session: Session, story_id: int | None) -> None:
-    """Canonical copy: the one another copy cites, else the earliest published."""
+    """Canonical copy: the one another copy cites, else the earliest published. Core
+    statements: loading every member as an ORM object cost more than the rest of a store."""
     if story_id is None:
         return
-    story = session.get_one(Story, story_id)
-    members = list(session.scalars(select(Article).where(Article.story_id == story_id)))
+    columns = _ARTICLES.c
+    connection = session.connection()
+    members = connection.execute(
+        select(
+            columns.id, columns.canonical_url, columns.title, columns.published, columns.cited_urls
+        ).where(columns.story_id == story_id)
+    ).all()
+    if not members:
+        return
     cited = {url for member in members for url in (member.cited_urls or [])}
     far_future = utcnow().replace(year=9999)
-
-    def rank(article: Article) -> tuple[bool, object, int]:
-        return (
-            article.canonical_url not in cited,
-            article.published or far_future,
-            article.id,
-        )
-
-    canonical = min(members, key=rank)
-    story.canonical_article_id = canonical.id
-    story.title = canonical.title
+    canonical = min(
+        members,
+        key=lambda m: (m.canonical_url not in cited, m.published or far_future, m.id),
+    )
     published = [m.published for m in members if m.published is not None]
-    story.first_published = min(published) if published else None
-    story.article_count = len(members)
-    story.updated_at = utcnow()
+    connection.execute(
+        update(_STORIES)
+        .where(_STORIES.c.id == story_id)
+        .values(
+            canonical_article_id=canonical.id,
+            title=canonical.title,
+            first_published=min(published) if published else None,
+            article_count=len(members),
+            updated_at=utcnow(),
+        )
+    )

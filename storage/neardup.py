@@ -7,6 +7,7 @@ worker writing to the database, and is never loaded into memory as a whole.
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ THRESHOLD = 0.3
 
 
 _BAND_PREFIX = [band.to_bytes(2, "little") for band in range(BANDS)]
+_BAND_KEYS = struct.Struct(f"<{BANDS}q")  # the digests as signed little-endian 64-bit keys
 
 
 @lru_cache(maxsize=1)
@@ -55,14 +57,17 @@ class Sketch:
     @cached_property
     def band_keys(self) -> list[int]:
         """Signed 64-bit hash of each band (its number and rows), ready for a BIGINT column."""
-        data = self.signature.astype("<u4").tobytes()
+        data = self.to_bytes()
         width = ROWS * 4
-        keys = []
-        for band in range(BANDS):
-            rows = _BAND_PREFIX[band] + data[band * width : (band + 1) * width]
-            digest = hashlib.blake2b(rows, digest_size=8).digest()
-            keys.append(int.from_bytes(digest, "little", signed=True))
-        return keys
+        digests = b"".join(
+            [
+                hashlib.blake2b(
+                    prefix + data[band * width : (band + 1) * width], digest_size=8
+                ).digest()
+                for band, prefix in enumerate(_BAND_PREFIX)
+            ]
+        )
+        return list(_BAND_KEYS.unpack(digests))
 
     def jaccard(self, other: Sketch) -> float:
         return float(np.count_nonzero(self.signature == other.signature)) / NUM_PERM

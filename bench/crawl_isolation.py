@@ -34,21 +34,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from newswatch_fixtures import SITES_DIR
+from newswatch_fixtures.publish import Story, article_page, feed_item
 from newswatch_fixtures.server import FixtureServer
 
 GROWING = "khovar-en"  # the source whose feed gains an article every cycle
 HOST = "khovar.tj"
 FEED = "eng/feed.xml"
-TEMPLATE = "eng/tajik-judokas-claim-three-medals-at-asian-open-in-bishkek.html"
-TEMPLATE_SLUG = "tajik-judokas-claim-three-medals-at-asian-open-in-bishkek"
-TEMPLATE_TITLE = "Tajik judokas claim three medals at Asian Open in Bishkek"
-TEMPLATE_POST = "48197"  # WordPress post id, in the shortlink and element ids
 FEED_WINDOW = 10  # a real feed rolls: it lists only its newest items
 MARK = "cycle "  # prefix of the reactor child's per-cycle lines on stdout
 CLI = "from scheduler.cli import main; main()"  # the `newswatch` console script
@@ -59,8 +55,12 @@ MIB = 1024
 # --- the growing site ------------------------------------------------------------------------
 
 
+def _published(k: int) -> datetime:
+    return datetime(2021, 9, 24, tzinfo=DUSHANBE) + timedelta(hours=k)
+
+
 def article_path(k: int) -> str:
-    return f"/eng/2021/09/bench-story-{k}/"
+    return f"/eng/{_published(k):%Y/%m}/bench-story-{k}/"
 
 
 def article_file(k: int) -> str:
@@ -89,37 +89,14 @@ def _sentences(site: Path) -> tuple[str, ...]:
     return tuple(s for s in found if len(s.split()) >= 6)
 
 
-def _article_page(site: Path, k: int) -> tuple[str, str, str]:
-    """(title, first sentence, HTML) of article k: the template page with its own URL, post id,
-    title and text."""
-    rng = random.Random(k)
-    picked = rng.sample(_sentences(site), 8)
-    title = f"Bench story {k}: {' '.join(picked[0].split()[:7])}"
-    paragraphs = "\n".join(
-        f"<p>{html.escape(' '.join(picked[i : i + 2]))}</p>" for i in range(0, 8, 2)
-    )
-    page = (site / TEMPLATE).read_text()
-    page = page.replace(TEMPLATE_SLUG, f"bench-story-{k}").replace(TEMPLATE_POST, str(90000 + k))
-    page = page.replace(TEMPLATE_TITLE, html.escape(title))
-    page = re.sub(
-        r'(<div class="entry-content">).*?(</div>)',
-        lambda m: f"{m.group(1)}\n{paragraphs}\n{m.group(2)}",
-        page,
-        count=1,
-        flags=re.S,
-    )
-    return title, picked[0], page
-
-
-def _feed_item(k: int, title: str, summary: str) -> str:
-    url = f"https://{HOST}{article_path(k)}"
-    published = datetime(2021, 9, 24, tzinfo=DUSHANBE) + timedelta(hours=k)
-    return (
-        f"\t<item>\n\t\t<title>{html.escape(title)}</title>\n\t\t<link>{url}</link>\n"
-        f"\t\t<pubDate>{format_datetime(published)}</pubDate>\n"
-        f'\t\t<guid isPermaLink="false">https://{HOST}/eng/?p={90000 + k}</guid>\n'
-        f"\t\t<description><![CDATA[<p>{html.escape(summary)}</p>]]></description>\n"
-        "\t</item>\n"
+def _story(site: Path, k: int) -> Story:
+    """Article k: eight sentences sampled from the fixture's own articles, on its own URL."""
+    picked = random.Random(k).sample(_sentences(site), 8)
+    return Story(
+        slug=f"bench-story-{k}",
+        title=f"Bench story {k}: {' '.join(picked[0].split()[:7])}",
+        paragraphs=[" ".join(picked[i : i + 2]) for i in range(0, 8, 2)],
+        published=_published(k),
     )
 
 
@@ -129,16 +106,13 @@ def _original_feed(site: Path) -> str:
 
 
 def publish(sites: Path, k: int) -> None:
-    """Write article k and put it on top of the feed (whose ETag changes with it)."""
+    """Write article k and put it on top of the feed, which lists the newest FEED_WINDOW of
+    ours (its ETag changes with it)."""
     site = sites / HOST
     feed = _original_feed(site)  # read before the first rewrite
-    items = []
-    for n in range(k, max(0, k - FEED_WINDOW), -1):
-        title, first, page = _article_page(site, n)
-        if n == k:
-            (site / article_file(k)).write_text(page)
-        items.append(_feed_item(n, title, first))
-    at = feed.index("\t<item>")
+    (site / article_file(k)).write_bytes(article_page(_story(site, k)))
+    items = [feed_item(_story(site, n)) for n in range(k, max(0, k - FEED_WINDOW), -1)]
+    at = feed.index("\n\t<item>")
     (site / FEED).write_text(feed[:at] + "".join(items) + feed[at:])
 
 

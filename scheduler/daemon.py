@@ -225,19 +225,7 @@ class Daemon:
             regular = trigger.get_next_fire_time(None, now) or state.next_run_at
             backing_off = (state.consecutive_failures or 0) > 0
             first = state.next_run_at if backing_off else min(state.next_run_at, regular)
-        self._scheduler.add_job(
-            self._tracked(self._crawl_job),
-            trigger,
-            args=[source.id],
-            id=f"crawl:{source.id}",
-            name=f"crawl {source.id}",
-            next_run_time=first,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-            replace_existing=True,
-        )
-        self._save_next_run(f"crawl:{source.id}", first)
+        self._add_job(self._crawl_job, trigger, "crawl", source.id, first)
 
     def _add_digest_job(self, rule: Rule, state: Any, now: datetime) -> None:
         """A digest missed while the daemon was down is sent at once on start."""
@@ -252,19 +240,31 @@ class Daemon:
             and missed_since(trigger, state.last_started_at, now)
         ):
             first = now
+        self._add_job(self._digest_job, trigger, "digest", rule.name, first)
+
+    def _add_job(
+        self,
+        job: Callable[[str], Awaitable[None]],
+        trigger: Any,
+        kind: str,
+        name: str,
+        first: datetime | None,
+    ) -> None:
+        """One instance at a time; runs missed while busy or down coalesce into one."""
+        assert self._scheduler is not None
         self._scheduler.add_job(
-            self._tracked(self._digest_job),
+            self._tracked(job),
             trigger,
-            args=[rule.name],
-            id=f"digest:{rule.name}",
-            name=f"digest {rule.name}",
+            args=[name],
+            id=f"{kind}:{name}",
+            name=f"{kind} {name}",
             next_run_time=first,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
             replace_existing=True,
         )
-        self._save_next_run(f"digest:{rule.name}", first)
+        self._save_next_run(f"{kind}:{name}", first)
 
     def _tracked(self, job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Jobs register as in flight, so a shutdown can wait for them; their errors are

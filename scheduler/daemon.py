@@ -150,7 +150,7 @@ class Daemon:
         self._scheduler.shutdown(wait=False)
         self.leadership.release()
         left = [t for t in self._inflight if not t.done()]
-        self.unfinished = bool(left) or self._alert_lock.locked()
+        self.unfinished = self.unfinished or bool(left) or self._alert_lock.locked()
         if left:
             log.warning(
                 "grace period over with %d jobs unfinished; they run again next start", len(left)
@@ -171,7 +171,8 @@ class Daemon:
             return
         try:
             await asyncio.wait_for(self._in_thread(self._send_due), left)
-        except TimeoutError:
+        except TimeoutError:  # the send goes on in its thread: don't wait for it at exit
+            self.unfinished = True
             log.warning("outbox flush did not finish within the grace period; it resumes later")
 
     # --- scheduling ------------------------------------------------------------------------

@@ -26,21 +26,6 @@ RECIPIENTS = ["analyst@example.org", "desk@example.org"]
 POLL_SECONDS = 3  # the test sources' interval
 
 
-def source(source_id: str, start_url: str, **extra: Any) -> dict[str, Any]:
-    host = start_url.split("/")[2]
-    return {
-        "id": source_id,
-        "name": source_id,
-        "languages": ["en"],
-        "discovery": "feed",
-        "start_urls": [start_url],
-        "allowed_domains": [host],
-        "timezone": "Asia/Dushanbe",
-        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
-        **extra,
-    }
-
-
 def bundled(source_id: str) -> dict[str, Any]:
     """A source of config/sources.yaml, polled every POLL_SECONDS."""
     entries = yaml.safe_load((REPO / "config" / "sources.yaml").read_text("utf-8"))["sources"]
@@ -199,6 +184,17 @@ class DaemonWorld:
 
     def publish(self, story: Story) -> str:
         return publish(self.server, story)
+
+    def publish_and_wait(self, story: Story) -> float:
+        """Publish, wait for the story's email to every recipient; seconds it took."""
+        published = time.monotonic()
+        self.publish(story)
+        wait_until(
+            f"the emails about {story.title!r}",
+            lambda: len(self.emails_with(story.title)) == len(RECIPIENTS),
+            timeout=POLL_SECONDS + 30,
+        )
+        return time.monotonic() - published
 
     def emails_with(self, text: str) -> list[Received]:
         return [r for r in self.smtp.received if text in _plain(r)]

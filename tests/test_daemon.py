@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
@@ -55,14 +54,7 @@ def test_new_article_emailed_once_within_a_poll_interval_then_sigterm_exits_0(wo
     assert before >= len(RECIPIENTS)  # the seed stories of the first crawl
 
     story = relations_story(1)
-    published_at = time.monotonic()
-    world.publish(story)
-    wait_until(
-        "the new article's emails",
-        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
-        timeout=POLL_SECONDS + 30,
-    )
-    latency = time.monotonic() - published_at
+    latency = world.publish_and_wait(story)
     assert latency < POLL_SECONDS + 5, f"{latency:.1f} s from publication to email"
 
     # Two more polls of the feed: nothing new, so nothing sent again; the feed answers 304.

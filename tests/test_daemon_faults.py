@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 from newswatch_fixtures.publish import relations_story
@@ -144,15 +143,7 @@ def test_failing_stalled_and_dripping_sources_do_not_delay_the_others(world) -> 
     )
 
     story = relations_story(4)
-    world.server.log.clear()
-    published = time.monotonic()
-    world.publish(story)
-    wait_until(
-        "the new article's emails",
-        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
-        timeout=POLL_SECONDS + 30,
-    )
-    latency = time.monotonic() - published
+    latency = world.publish_and_wait(story)
     assert latency < POLL_SECONDS + 5, f"{latency:.1f} s with stalled sources"
 
     # The broken source backs off, is reported once, and recovers by itself.
@@ -200,23 +191,13 @@ def test_a_second_daemon_refuses_and_a_standby_takes_over_without_double_sending
 
     standby = world.daemon("--standby").start()
     story = relations_story(5)
-    world.publish(story)
-    wait_until(
-        "the emails from the first daemon",
-        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
-        timeout=POLL_SECONDS + 30,
-    )
+    world.publish_and_wait(story)  # sent by the first daemon
     assert standby.events("started") == []  # still standing by
     assert first.terminate() == 0
     standby.wait_for("the standby taking over", "started", timeout=30)
 
     later = relations_story(6)
-    world.publish(later)
-    wait_until(
-        "the emails from the new leader",
-        lambda: len(world.emails_with(later.title)) == len(RECIPIENTS),
-        timeout=POLL_SECONDS + 30,
-    )
+    world.publish_and_wait(later)  # sent by the new leader
     assert standby.terminate() == 0
     _exactly_once_per_recipient(world, story.title)
     _exactly_once_per_recipient(world, later.title)

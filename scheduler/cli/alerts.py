@@ -122,13 +122,15 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
         raise typer.Exit(1)
 
 
+Digests = Annotated[bool, typer.Option("--digests", help="Also send digest deliveries now.")]
+AsJson = Annotated[bool, typer.Option("--json")]
+
+
 @app.command("send")
 def send(
     ctx: typer.Context,
-    digests: Annotated[
-        bool, typer.Option("--digests", help="Also send digest deliveries now.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    digests: Digests = False,
+    as_json: AsJson = False,
 ) -> None:
     """Match unchecked articles, then send the deliveries that are due."""
     _send(ctx, ignore_backoff=False, digests=digests, as_json=as_json)
@@ -137,10 +139,8 @@ def send(
 @app.command("retry")
 def retry(
     ctx: typer.Context,
-    digests: Annotated[
-        bool, typer.Option("--digests", help="Also send digest deliveries now.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    digests: Digests = False,
+    as_json: AsJson = False,
 ) -> None:
     """Send every pending delivery now, without waiting for its backoff."""
     _send(ctx, ignore_backoff=True, digests=digests, as_json=as_json)

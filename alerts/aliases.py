@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, RootModel, StringConstraints
 
-from config.errors import ConfigError
-from config.settings import CONFIG_DIR
-from config.yamlfile import read_yaml, validation_message
+from newswatch.config.errors import ConfigError
+from newswatch.config.settings import CONFIG_DIR
+from newswatch.config.yamlfile import read_yaml, validation_message
 
 BUNDLED_ALIASES = CONFIG_DIR / "aliases.yaml"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from alerts.morphology import STEMMED, stem, text_language
-from alerts.normalize import tokenize
+from newswatch.alerts.morphology import STEMMED, stem, text_language
+from newswatch.alerts.normalize import tokenize
 
 FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
 _FIRST_PARAGRAPH = re.compile(r"\s*\S[^\n]*")

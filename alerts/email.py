@@ -15,7 +15,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from alerts.snippet import snippet
+from newswatch.alerts.snippet import snippet
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 MAX_SUBJECT = 180
@@ -65,7 +65,7 @@ def subject_for(items: Sequence[AlertItem]) -> str:
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
     return Environment(
-        loader=PackageLoader("alerts", "templates"),
+        loader=PackageLoader("newswatch.alerts", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         trim_blocks=True,
         lstrip_blocks=True,

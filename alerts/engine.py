@@ -20,12 +20,24 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from alerts.document import Document, Word, analyse
-from alerts.evaluate import Evaluator
-from alerts.morphology import MIN_SUFFIXED_TERM, suffix_ok, term_forms
-from alerts.query import Alias, AliasSlot, And, Near, Node, Not, Or, Ref, Scope, Term, Weights
-from alerts.query import Word as QueryWord
-from alerts.rules import Rule
+from newswatch.alerts.document import Document, Word, analyse
+from newswatch.alerts.evaluate import Evaluator
+from newswatch.alerts.morphology import MIN_SUFFIXED_TERM, suffix_ok, term_forms
+from newswatch.alerts.query import (
+    Alias,
+    AliasSlot,
+    And,
+    Near,
+    Node,
+    Not,
+    Or,
+    Ref,
+    Scope,
+    Term,
+    Weights,
+)
+from newswatch.alerts.query import Word as QueryWord
+from newswatch.alerts.rules import Rule
 
 _SURFACE, _KEY, _END = "\x02", "\x03", "\x04"
 # Pattern kinds: exact word, stem key (per language), prefix, dictionary form + suffixes.

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from alerts.document import FIELD_WEIGHTS, Word
-from alerts.query import (
+from newswatch.alerts.document import FIELD_WEIGHTS, Word
+from newswatch.alerts.query import (
     Alias,
     AliasSlot,
     And,
@@ -27,7 +27,7 @@ from alerts.query import (
     Weights,
     dump,
 )
-from alerts.query import Word as QueryWord
+from newswatch.alerts.query import Word as QueryWord
 
 LEAF_CAP = 5.0  # one term repeated thirty times is still one piece of evidence
 Span = tuple[int, int, str]  # first word, last word, label of the query part that matched

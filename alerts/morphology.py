@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from alerts.normalize import normalize_word, script_of
+from newswatch.alerts.normalize import normalize_word, script_of
 
 LANGUAGES = ("ru", "kk", "tg", "en")
 STEMMED = ("ru", "en")  # one stem per text word

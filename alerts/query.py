@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from alerts.normalize import tokenize
+from newswatch.alerts.normalize import tokenize
 
 FIELDS = ("title", "lead", "body", "text")
 KEYWORDS = ("AND", "OR", "NOT", "WEIGHTS")
@@ -488,7 +488,7 @@ def parse_query(
 ) -> Node:
     """Parse a query; ``where`` (e.g. "rule 'water'") starts every error message."""
     if aliases is None:
-        from alerts.aliases import load_aliases
+        from newswatch.alerts.aliases import load_aliases
 
         aliases = load_aliases()
     parser = _Parser(source, compile_aliases(aliases), definitions or {}, {}, (), where)

@@ -23,13 +23,13 @@ from pydantic import (
     model_validator,
 )
 
-from alerts.aliases import load_aliases
-from alerts.query import Node, QuerySyntaxError, parse_query
-from alerts.topics import BUNDLED_TOPICS, Topic, load_topic, topic_names
-from config.errors import ConfigError
-from config.settings import CONFIG_DIR
-from config.sources import TimeZoneName
-from config.yamlfile import read_yaml, validation_message
+from newswatch.alerts.aliases import load_aliases
+from newswatch.alerts.query import Node, QuerySyntaxError, parse_query
+from newswatch.alerts.topics import BUNDLED_TOPICS, Topic, load_topic, topic_names
+from newswatch.config.errors import ConfigError
+from newswatch.config.settings import CONFIG_DIR
+from newswatch.config.sources import TimeZoneName
+from newswatch.config.yamlfile import read_yaml, validation_message
 
 BUNDLED_RULES = CONFIG_DIR / "rules.yaml"
 Language = Literal["ru", "kk", "tg", "en"]

@@ -6,7 +6,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from config.settings import SmtpSettings
+from newswatch.config.settings import SmtpSettings
 
 
 class SendError(Exception):

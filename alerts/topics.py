@@ -11,10 +11,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from alerts.query import Node, QuerySyntaxError, parse_query
-from config.errors import ConfigError
-from config.settings import CONFIG_DIR
-from config.yamlfile import read_yaml, validation_message
+from newswatch.alerts.query import Node, QuerySyntaxError, parse_query
+from newswatch.config.errors import ConfigError
+from newswatch.config.settings import CONFIG_DIR
+from newswatch.config.yamlfile import read_yaml, validation_message
 
 BUNDLED_TOPICS = CONFIG_DIR / "topics"
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]

@@ -38,16 +38,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from newswatch_fixtures import SITES_DIR
-from newswatch_fixtures.publish import Story, article_page, feed_item
-from newswatch_fixtures.server import FixtureServer
+from newswatch.fixtures import SITES_DIR
+from newswatch.fixtures.publish import Story, article_page, feed_item
+from newswatch.fixtures.server import FixtureServer
 
 GROWING = "khovar-en"  # the source whose feed gains an article every cycle
 HOST = "khovar.tj"
 FEED = "eng/feed.xml"
 FEED_WINDOW = 10  # a real feed rolls: it lists only its newest items
 MARK = "cycle "  # prefix of the reactor child's per-cycle lines on stdout
-CLI = "from scheduler.cli import main; main()"  # the `newswatch` console script
+CLI = "from newswatch.cli import main; main()"  # the `newswatch` console script
 DUSHANBE = timezone(timedelta(hours=5))
 MIB = 1024
 
@@ -220,10 +220,10 @@ def measure(mode: str, names: list[str], cycles: int) -> Outcome:
 
 def reactor_child(sites: Path, names: list[str], cycles: int) -> None:
     # Imported here: the parent, which runs mode (b), must not carry Scrapy.
-    from config.settings import load_settings
-    from crawler.runner import run_on_reactor
-    from scheduler.crawl_once import select_sources
-    from scheduler.logs import configure_logging
+    from newswatch.config.settings import load_settings
+    from newswatch.crawler.runner import run_on_reactor
+    from newswatch.scheduler.crawl_once import select_sources
+    from newswatch.scheduler.logs import configure_logging
 
     configure_logging("WARNING", "text")  # as `newswatch crawl` does
     settings = load_settings()
@@ -232,8 +232,8 @@ def reactor_child(sites: Path, names: list[str], cycles: int) -> None:
 
 
 async def _reactor_cycles(settings: Any, sources: list[Any], sites: Path, cycles: int) -> None:
-    from scheduler.alerting import load_matcher
-    from storage.db import open_database
+    from newswatch.scheduler.alerting import load_matcher
+    from newswatch.storage.db import open_database
 
     sessions = open_database(settings.database_url)  # once, as the daemon does
     matcher = load_matcher(settings, sources)
@@ -249,11 +249,11 @@ async def _reactor_cycles(settings: Any, sources: list[Any], sites: Path, cycles
 async def _reactor_cycle(settings: Any, sources: list[Any], sessions: Any, matcher: Any) -> int:
     """crawl_once's work, with the crawl awaited on the running reactor and the alerts in a
     thread, as the daemon runs them."""
-    from crawler.runner import crawl_sources
-    from crawler.sink import DatabaseSink
-    from scheduler.alerting import run_alerts
-    from scheduler.records import source_records
-    from storage import repository
+    from newswatch.crawler.runner import crawl_sources
+    from newswatch.crawler.sink import DatabaseSink
+    from newswatch.scheduler.alerting import run_alerts
+    from newswatch.scheduler.records import source_records
+    from newswatch.storage import repository
 
     with sessions.begin() as session:
         repository.sync_sources(session, source_records(sources))

@@ -22,15 +22,20 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from alerts.aliases import load_aliases
-from alerts.document import Document, Word, analyse
-from alerts.engine import _KEY, _SURFACE, Matcher, _patterns, _query_words
-from alerts.evaluate import Evaluator
-from alerts.morphology import _KK_CHAIN, _TG_CHAIN, MIN_SUFFIXED_TERM, MIN_TERM_FOR_ONE_LETTER
-from alerts.normalize import tokenize
-from alerts.query import parse_query
-from alerts.rules import Rule
-from alerts.topics import load_topic
+from newswatch.alerts.aliases import load_aliases
+from newswatch.alerts.document import Document, Word, analyse
+from newswatch.alerts.engine import _KEY, _SURFACE, Matcher, _patterns, _query_words
+from newswatch.alerts.evaluate import Evaluator
+from newswatch.alerts.morphology import (
+    _KK_CHAIN,
+    _TG_CHAIN,
+    MIN_SUFFIXED_TERM,
+    MIN_TERM_FOR_ONE_LETTER,
+)
+from newswatch.alerts.normalize import tokenize
+from newswatch.alerts.query import parse_query
+from newswatch.alerts.rules import Rule
+from newswatch.alerts.topics import load_topic
 
 # --- corpus --------------------------------------------------------------------------------
 

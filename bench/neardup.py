@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.db import open_database
-from storage.dedup import store_article
-from storage.repository import NewArticle, SourceRecord, sync_sources
-from storage.textkeys import content_hash
+from newswatch.storage.db import open_database
+from newswatch.storage.dedup import store_article
+from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
+from newswatch.storage.textkeys import content_hash
 from tests.expectations import load_expected
 
 

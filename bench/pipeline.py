@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import trafilatura
-from newswatch_fixtures.server import FixtureServer
 
 from bench.corpus import BENCH_ORIGIN, write_corpus
-from config.settings import CrawlSettings, Settings
-from config.sources import SourceSpec
-from crawler.extraction import extract_article
-from scheduler.crawl_once import crawl_once
+from newswatch.config.settings import CrawlSettings, Settings
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.extraction import extract_article
+from newswatch.fixtures.server import FixtureServer
+from newswatch.scheduler.crawl_once import crawl_once
 
 
 def _rate(count: int, seconds: float) -> float:

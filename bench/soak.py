@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from newswatch_fixtures.publish import Story, relations_story
 
+from newswatch.fixtures.publish import Story, relations_story
 from tests.conftest import REPO
 from tests.daemon_harness import RECIPIENTS, Daemon, DaemonWorld, bundled, daemon_world
 

@@ -1,8 +1,8 @@
 """Configuration: typed settings and source specs, read at the edges and passed down."""
 
-from config.errors import ConfigError
-from config.settings import BUNDLED_SOURCES, CrawlSettings, Settings, load_settings
-from config.sources import SourceSpec, load_sources
+from newswatch.config.errors import ConfigError
+from newswatch.config.settings import BUNDLED_SOURCES, CrawlSettings, Settings, load_settings
+from newswatch.config.sources import SourceSpec, load_sources
 
 __all__ = [
     "BUNDLED_SOURCES",

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from config.errors import ConfigError
-from config.sources import SourceSpec, load_sources
-from config.yamlfile import read_yaml, validation_message
+from newswatch.config.errors import ConfigError
+from newswatch.config.sources import SourceSpec, load_sources
+from newswatch.config.yamlfile import read_yaml, validation_message
 
 CONFIG_DIR = Path(__file__).resolve().parent
 BUNDLED_SOURCES = CONFIG_DIR / "sources.yaml"

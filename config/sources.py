@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from config.errors import ConfigError
-from config.yamlfile import read_yaml, validation_message
+from newswatch.config.errors import ConfigError
+from newswatch.config.yamlfile import read_yaml, validation_message
 
 Language = Literal["ru", "kk", "tg", "en"]
 

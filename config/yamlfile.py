@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from config.errors import ConfigError
+from newswatch.config.errors import ConfigError
 
 
 def read_yaml(path: Path) -> Any:

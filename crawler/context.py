@@ -6,13 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from config.sources import SourceSpec
-from crawler.extraction import ExtractedArticle, ExtractionProfile, profile_for
-from storage.repository import SourceRunCounts
-from storage.validators import Validators
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile, profile_for
+from newswatch.storage.repository import SourceRunCounts
+from newswatch.storage.validators import Validators
 
 if TYPE_CHECKING:
-    from storage.dedup import StoreOutcome
+    from newswatch.storage.dedup import StoreOutcome
 
 log = logging.getLogger("newswatch.crawl")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
-from crawler.urls import map_url
+from newswatch.crawler.urls import map_url
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -13,15 +13,20 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from config.sources import SourceSpec
-from crawler.boilerplate import strip_chrome_lines
-from crawler.dates import find_visible_date, is_low_confidence
-from crawler.encoding import decode_body, looks_binary
-from crawler.feeds import plain_text
-from crawler.language import detect_language
-from crawler.pagemeta import canonical_url, dateline_candidates, meta_published, outbound_links
-from crawler.urls import domain_allowed, host_of, normalize_url
-from storage.textkeys import content_hash
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.boilerplate import strip_chrome_lines
+from newswatch.crawler.dates import find_visible_date, is_low_confidence
+from newswatch.crawler.encoding import decode_body, looks_binary
+from newswatch.crawler.feeds import plain_text
+from newswatch.crawler.language import detect_language
+from newswatch.crawler.pagemeta import (
+    canonical_url,
+    dateline_candidates,
+    meta_published,
+    outbound_links,
+)
+from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
+from newswatch.storage.textkeys import content_hash
 
 DEFAULT_ZONE = ZoneInfo("Asia/Almaty")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from crawler.encoding import decode_body
+from newswatch.crawler.encoding import decode_body
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")

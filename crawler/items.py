@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.extraction import PageHint
+from newswatch.crawler.extraction import PageHint
 
 
 @dataclass

@@ -8,7 +8,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.urls import domain_allowed
+from newswatch.crawler.urls import domain_allowed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

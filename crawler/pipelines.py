@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from crawler.extraction import ExtractionError, extract_article
-from crawler.items import ArticlePage
+from newswatch.crawler.extraction import ExtractionError, extract_article
+from newswatch.crawler.items import ArticlePage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -14,12 +14,12 @@ from typing import TypeVar
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings as ScrapySettings
 
-from config.settings import Settings
-from config.sources import SourceSpec
-from crawler.context import ArticleSink, SourceContext
-from crawler.scrapy_settings import ASYNCIO_REACTOR, scrapy_settings
-from crawler.spiders import spider_class_for
-from storage.repository import SourceRunCounts
+from newswatch.config.settings import Settings
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.context import ArticleSink, SourceContext
+from newswatch.crawler.scrapy_settings import ASYNCIO_REACTOR, scrapy_settings
+from newswatch.crawler.spiders import spider_class_for
+from newswatch.storage.repository import SourceRunCounts
 
 log = logging.getLogger("newswatch.crawl")
 T = TypeVar("T")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.settings import Settings
-from config.sources import SourceSpec
+from newswatch.config.settings import Settings
+from newswatch.config.sources import SourceSpec
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -35,14 +35,14 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
         "STATS_DUMP": False,
         "NEWSWATCH_ORIGIN_MAP": dict(settings.origin_map),
         "DOWNLOAD_HANDLERS": {
-            "http": "crawler.download.OriginMapDownloadHandler",
-            "https": "crawler.download.OriginMapDownloadHandler",
+            "http": "newswatch.crawler.download.OriginMapDownloadHandler",
+            "https": "newswatch.crawler.download.OriginMapDownloadHandler",
         },
         "DOWNLOADER_MIDDLEWARES": {
-            "crawler.middlewares.DomainGuardMiddleware": 40,
-            "crawler.middlewares.AccountingMiddleware": 950,
+            "newswatch.crawler.middlewares.DomainGuardMiddleware": 40,
+            "newswatch.crawler.middlewares.AccountingMiddleware": 950,
         },
-        "ITEM_PIPELINES": {"crawler.pipelines.ExtractAndStorePipeline": 300},
+        "ITEM_PIPELINES": {"newswatch.crawler.pipelines.ExtractAndStorePipeline": 300},
     }
     if politeness is not None:
         if politeness.download_delay is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extraction import ExtractedArticle
-from storage import repository
-from storage import validators as fetch_validators
-from storage.dedup import StoreOutcome, store_article
-from storage.repository import NewArticle
-from storage.validators import Validators
+from newswatch.crawler.extraction import ExtractedArticle
+from newswatch.storage import repository
+from newswatch.storage import validators as fetch_validators
+from newswatch.storage.dedup import StoreOutcome, store_article
+from newswatch.storage.repository import NewArticle
+from newswatch.storage.validators import Validators
 
 
 def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:

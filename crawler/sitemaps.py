@@ -9,7 +9,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from crawler.pagemeta import parse_iso_datetime
+from newswatch.crawler.pagemeta import parse_iso_datetime
 
 _MAX_UNZIPPED = 50_000_000  # the sitemap protocol's own limit
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import Settings
-from config.sources import SourceSpec
-from storage import outbox
-from storage.models import AlertDelivery, Article
-from storage.outbox import NewDelivery
+from newswatch.config.settings import Settings
+from newswatch.config.sources import SourceSpec
+from newswatch.storage import outbox
+from newswatch.storage.models import AlertDelivery, Article
+from newswatch.storage.outbox import NewDelivery
 
 if TYPE_CHECKING:
-    from alerts.engine import Matcher
+    from newswatch.alerts.engine import Matcher
 
 log = logging.getLogger("newswatch.alerts")
 BATCH = 200
@@ -35,15 +35,15 @@ class AlertReport:
 
 
 def load_matcher(settings: Settings, sources: list[SourceSpec]) -> Matcher:
-    from alerts.engine import Matcher
-    from alerts.rules import load_rules
+    from newswatch.alerts.engine import Matcher
+    from newswatch.alerts.rules import load_rules
 
     rules = load_rules(settings.rules_file, source_ids=[s.id for s in sources])
     return Matcher.from_rules(rules)
 
 
 def _deliveries_for(matcher: Matcher, article: Article) -> list[NewDelivery]:
-    from alerts.document import Document
+    from newswatch.alerts.document import Document
 
     document = Document(article.title or "", article.text, article.language, article.source_id)
     rules = {rule.name: rule for rule in matcher.rules}
@@ -79,7 +79,7 @@ def evaluate_new(sessions: sessionmaker[Session], matcher: Matcher, report: Aler
 
 
 def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zones: dict):
-    from alerts.email import AlertItem, OtherCopy
+    from newswatch.alerts.email import AlertItem, OtherCopy
 
     article = delivery.article
     zone = zones.get(article.source_id)
@@ -114,8 +114,8 @@ def deliver(
     rule: str | None = None,
 ) -> None:
     """One email per recipient with all its due stories; sent, then marked sent."""
-    from alerts.email import build_message
-    from alerts.smtp import SendError, send
+    from newswatch.alerts.email import build_message
+    from newswatch.alerts.smtp import SendError, send
 
     names = {s.id: s.name for s in sources}
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.settings import Settings
-from config.sources import SourceSpec
-from crawler.runner import SourceResult, crawl_sources, run_on_reactor
-from crawler.sink import DatabaseSink
-from scheduler.alerting import AlertReport, run_alerts
-from scheduler.records import source_records
-from storage import repository
-from storage.db import open_database
+from newswatch.config.settings import Settings
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.runner import SourceResult, crawl_sources, run_on_reactor
+from newswatch.crawler.sink import DatabaseSink
+from newswatch.scheduler.alerting import AlertReport, run_alerts
+from newswatch.scheduler.records import source_records
+from newswatch.storage import repository
+from newswatch.storage.db import open_database
 
 
 @dataclass

@@ -28,24 +28,30 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from config.settings import Settings
-from config.sources import SourceSpec
-from crawler.runner import crawl_sources
-from crawler.sink import DatabaseSink
-from scheduler.alerting import AlertReport, deliver, evaluate_new, load_matcher, run_alerts
-from scheduler.health import check_source, send_notices
-from scheduler.metrics import Metrics
-from scheduler.records import source_records
-from scheduler.triggers import cron_trigger, missed_since, schedule_trigger, usual_gap
-from storage import jobstate, repository
-from storage.db import open_database
-from storage.leader import Leadership
-from storage.retention import prune
-from storage.types import utcnow
+from newswatch.config.settings import Settings
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.runner import crawl_sources
+from newswatch.crawler.sink import DatabaseSink
+from newswatch.scheduler.alerting import (
+    AlertReport,
+    deliver,
+    evaluate_new,
+    load_matcher,
+    run_alerts,
+)
+from newswatch.scheduler.health import check_source, send_notices
+from newswatch.scheduler.metrics import Metrics
+from newswatch.scheduler.records import source_records
+from newswatch.scheduler.triggers import cron_trigger, missed_since, schedule_trigger, usual_gap
+from newswatch.storage import jobstate, repository
+from newswatch.storage.db import open_database
+from newswatch.storage.leader import Leadership
+from newswatch.storage.retention import prune
+from newswatch.storage.types import utcnow
 
 if TYPE_CHECKING:
-    from alerts.engine import Matcher
-    from alerts.rules import Rule
+    from newswatch.alerts.engine import Matcher
+    from newswatch.alerts.rules import Rule
 
 log = logging.getLogger("newswatch.daemon")
 Loader = Callable[[], tuple[Settings, list[SourceSpec]]]

@@ -13,10 +13,10 @@ from email.utils import formatdate
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import HealthSettings, Settings
-from storage import health
-from storage.models import HealthNotice
-from storage.types import utcnow
+from newswatch.config.settings import HealthSettings, Settings
+from newswatch.storage import health
+from newswatch.storage.models import HealthNotice
+from newswatch.storage.types import utcnow
 
 log = logging.getLogger("newswatch.health")
 MIN_GAPS = 4  # new-item gaps needed before "stale" means anything
@@ -94,7 +94,7 @@ def check_source(settings: Settings, sessions: sessionmaker[Session], source_id:
 
 
 def _message(notice: HealthNotice, settings: Settings) -> EmailMessage:
-    from alerts.email import MAIL_POLICY, one_line
+    from newswatch.alerts.email import MAIL_POLICY, one_line
 
     sender = settings.smtp.from_address
     message = EmailMessage(policy=MAIL_POLICY)
@@ -117,7 +117,7 @@ def send_notices(settings: Settings, sessions: sessionmaker[Session]) -> int:
     """Send the due notices; a failure waits and is retried, like alert emails."""
     if not settings.smtp.host or not settings.daemon.health.recipients:
         return 0
-    from alerts.smtp import SendError, send
+    from newswatch.alerts.smtp import SendError, send
 
     sent = 0
     with sessions() as session:

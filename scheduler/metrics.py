@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from storage.repository import SourceRunCounts
+from newswatch.storage.repository import SourceRunCounts
 
 if TYPE_CHECKING:
-    from scheduler.alerting import AlertReport
+    from newswatch.scheduler.alerting import AlertReport
 
 
 class Metrics:

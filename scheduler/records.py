@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from config.sources import SourceSpec
-from storage.repository import SourceRecord
+from newswatch.config.sources import SourceSpec
+from newswatch.storage.repository import SourceRecord
 
 
 def source_records(sources: list[SourceSpec]) -> list[SourceRecord]:

@@ -9,7 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from config.sources import Schedule, parse_interval
+from newswatch.config.sources import Schedule, parse_interval
 
 _DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 

@@ -23,10 +23,10 @@ from typing import Any, Literal
 from sqlalchemy import Dialect, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleVersion, LshBand, Story
-from storage.neardup import BANDS, THRESHOLD, Sketch, sketch
-from storage.repository import NewArticle, add_urls
-from storage.types import UTCDateTime, utcnow
+from newswatch.storage.models import Article, ArticleVersion, LshBand, Story
+from newswatch.storage.neardup import BANDS, THRESHOLD, Sketch, sketch
+from newswatch.storage.repository import NewArticle, add_urls
+from newswatch.storage.types import UTCDateTime, utcnow
 
 MAX_CANDIDATES = 20  # articles sharing the most bands with the new one, verified by Jaccard
 _INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)

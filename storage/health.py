@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, CrawlRunSource, HealthNotice
-from storage.types import utcnow
+from newswatch.storage.models import Article, CrawlRunSource, HealthNotice
+from newswatch.storage.types import utcnow
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)

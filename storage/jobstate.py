@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import JobState
-from storage.types import utcnow
+from newswatch.storage.models import JobState
+from newswatch.storage.types import utcnow
 
 
 def load_states(session: Session) -> dict[str, JobState]:

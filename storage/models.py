@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime, utcnow
+from newswatch.storage.types import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):

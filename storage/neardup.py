@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storage.textkeys import shingles
+from newswatch.storage.textkeys import shingles
 
 if TYPE_CHECKING:
     from datasketch import MinHash

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import AlertDelivery, Article
-from storage.repository import lock_writers
-from storage.types import utcnow
+from newswatch.storage.models import AlertDelivery, Article
+from newswatch.storage.repository import lock_writers
+from newswatch.storage.types import utcnow
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
+from newswatch.storage.models import (
     AlertDelivery,
     Article,
     ArticleUrl,
@@ -20,7 +20,7 @@ from storage.models import (
     StoreLock,
     Story,
 )
-from storage.types import utcnow
+from newswatch.storage.types import utcnow
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from storage.models import ArticleUrl, LshBand
+from newswatch.storage.models import ArticleUrl, LshBand
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from storage.models import FetchValidator
-from storage.repository import lock_writers
-from storage.types import utcnow
+from newswatch.storage.models import FetchValidator
+from newswatch.storage.repository import lock_writers
+from newswatch.storage.types import utcnow
 
 MAX_URL, MAX_ETAG, MAX_LAST_MODIFIED = 2048, 1024, 128  # the column sizes
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from newswatch_fixtures.server import FixtureServer
+
+from newswatch.fixtures.server import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSWATCH = Path(sys.executable).with_name("newswatch")

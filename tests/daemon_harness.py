@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from newswatch_fixtures.publish import Story, copy_sites, publish
-from newswatch_fixtures.server import FixtureServer
 
+from newswatch.fixtures.publish import Story, copy_sites, publish
+from newswatch.fixtures.server import FixtureServer
 from tests.conftest import NEWSWATCH, REPO
 from tests.smtp_server import PASSWORD, Received, SmtpServer
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from newswatch_fixtures import SITES_DIR
+from newswatch.fixtures import SITES_DIR
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newswatch_fixtures import SITES_DIR
-
+from newswatch.fixtures import SITES_DIR
 from tests.conftest import Cli, NoServer, make_cli
 from tests.expectations import fixture_file, load_expected, token_f1
 

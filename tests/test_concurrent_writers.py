@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from crawler.urls import normalize_url
+from newswatch.crawler.urls import normalize_url
 from tests.conftest import NEWSWATCH, REPO, make_cli
 from tests.expectations import load_expected
 

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from newswatch_fixtures import SITES_DIR
-from newswatch_fixtures.server import STATIC_ETAG, FixtureServer, Served
 
-from storage.db import open_database
-from storage.validators import Validators, get_validators
+from newswatch.fixtures import SITES_DIR
+from newswatch.fixtures.server import STATIC_ETAG, FixtureServer, Served
+from newswatch.storage.db import open_database
+from newswatch.storage.validators import Validators, get_validators
 from tests.conftest import REPO, Cli, fresh_postgres_database, make_cli
 from tests.expectations import load_expected
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config import BUNDLED_SOURCES, ConfigError, load_settings, load_sources
+from newswatch.config import BUNDLED_SOURCES, ConfigError, load_settings, load_sources
 from tests.conftest import NEWSWATCH
 
 
@@ -118,7 +118,7 @@ def test_cli_reports_config_errors_with_exit_status_2(tmp_path: Path) -> None:
 
 
 def test_pages_are_attributed_to_their_edition() -> None:
-    from config.sources import source_for_url
+    from newswatch.config.sources import source_for_url
 
     sources = load_sources(BUNDLED_SOURCES)
     expected = {

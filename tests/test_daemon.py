@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
-from newswatch_fixtures.publish import relations_story
 from prometheus_client.parser import text_string_to_metric_families
 
+from newswatch.fixtures.publish import relations_story
 from tests.daemon_harness import (
     KHOVAR_EN,
     POLL_SECONDS,

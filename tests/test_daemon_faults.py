@@ -9,9 +9,9 @@ import json
 import threading
 
 import pytest
-from newswatch_fixtures.publish import relations_story
-from newswatch_fixtures.server import Site
 
+from newswatch.fixtures.publish import relations_story
+from newswatch.fixtures.server import Site
 from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, RECIPIENTS, daemon_world, wait_until
 
 BROKEN = "broken.example"

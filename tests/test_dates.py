@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from crawler.dates import find_visible_date, is_low_confidence, parse_dateline
+from newswatch.crawler.dates import find_visible_date, is_low_confidence, parse_dateline
 
 
 @pytest.mark.parametrize(

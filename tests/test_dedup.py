@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from storage.neardup import THRESHOLD
+from newswatch.storage.neardup import THRESHOLD
 from tests.conftest import Cli, NoServer, make_cli
 from tests.expectations import fixture_file, load_expected
 

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from newswatch_fixtures.publish import relations_story
 
+from newswatch.fixtures.publish import relations_story
 from tests.conftest import NEWSWATCH, REPO
 from tests.expectations import load_expected
 

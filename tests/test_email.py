@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 
-from alerts.email import AlertItem, OtherCopy, build_message, one_line, subject_for
+from newswatch.alerts.email import AlertItem, OtherCopy, build_message, one_line, subject_for
 
 
 def _item(title: str, text: str) -> AlertItem:

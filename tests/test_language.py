@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.language import LANGUAGES, _identifier, detect_language
+from newswatch.crawler.language import LANGUAGES, _identifier, detect_language
 
 RU = [
     "Президент Казахстана Касым-Жомарт Токаев провёл переговоры с Президентом Таджикистана "

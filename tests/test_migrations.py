@@ -10,8 +10,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from storage.db import MIGRATIONS_DIR, make_engine
-from storage.models import Base
+from newswatch.storage.db import MIGRATIONS_DIR, make_engine
+from newswatch.storage.models import Base
 
 
 def _upgrade(engine, revision: str) -> None:

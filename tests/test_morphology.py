@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.morphology import analyses, stem, suffix_ok, term_matches
-from alerts.normalize import fold_lookalikes, normalize_text, normalize_word, tokenize
+from newswatch.alerts.morphology import analyses, stem, suffix_ok, term_matches
+from newswatch.alerts.normalize import fold_lookalikes, normalize_text, normalize_word, tokenize
 
 # --- normalisation -----------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ def test_ruff_is_clean() -> None:
 
 
 def test_contrib_example_configuration_is_valid_and_the_unit_runs_the_daemon() -> None:
-    from config.settings import load_settings
+    from newswatch.config.settings import load_settings
 
     settings = load_settings(REPO / "contrib" / "newswatch.yaml")
     assert settings.smtp.password is None  # secrets come from the environment

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.document import Document
-from alerts.engine import Match, Matcher
-from alerts.query import QuerySyntaxError, Term, dump, parse_query
-from alerts.rules import Rule
+from newswatch.alerts.document import Document
+from newswatch.alerts.engine import Match, Matcher
+from newswatch.alerts.query import QuerySyntaxError, Term, dump, parse_query
+from newswatch.alerts.rules import Rule
 
 # --- parsing -------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.urls import normalize_url
+from newswatch.crawler.urls import normalize_url
 from tests.conftest import Cli, NoServer, fresh_postgres_database, make_cli
 from tests.expectations import Expected, fixture_file, load_expected, token_f1
 

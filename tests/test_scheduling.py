@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.settings import HealthSettings
-from config.sources import Schedule
-from scheduler.health import problems
-from scheduler.triggers import cron_trigger, missed_since, usual_gap
-from storage import repository
-from storage.db import make_engine, open_database, upgrade
-from storage.leader import Leadership, LeadershipTaken
-from storage.models import Article, CrawlRunSource
-from storage.repository import SourceRecord, SourceRunCounts
-from storage.types import utcnow
+from newswatch.config.settings import HealthSettings
+from newswatch.config.sources import Schedule
+from newswatch.scheduler.health import problems
+from newswatch.scheduler.triggers import cron_trigger, missed_since, usual_gap
+from newswatch.storage import repository
+from newswatch.storage.db import make_engine, open_database, upgrade
+from newswatch.storage.leader import Leadership, LeadershipTaken
+from newswatch.storage.models import Article, CrawlRunSource
+from newswatch.storage.repository import SourceRecord, SourceRunCounts
+from newswatch.storage.types import utcnow
 
 DUSHANBE = ZoneInfo("Asia/Dushanbe")
 SUNDAY = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 
-from alerts.smtp import SendError, send
-from config.settings import SmtpSettings
+from newswatch.alerts.smtp import SendError, send
+from newswatch.config.settings import SmtpSettings
 from tests.smtp_server import PASSWORD, USERNAME, RecordingHandler, _authenticate, free_port
 
 

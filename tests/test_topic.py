@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from alerts.document import Document
-from alerts.engine import Matcher
-from alerts.rules import load_rules
-from alerts.topics import load_topic
-from config.errors import ConfigError
+from newswatch.alerts.document import Document
+from newswatch.alerts.engine import Matcher
+from newswatch.alerts.rules import load_rules
+from newswatch.alerts.topics import load_topic
+from newswatch.config.errors import ConfigError
 from tests.expectations import Expected, load_expected
 from tests.topic_texts import NEGATIVE, POSITIVE
 
@@ -75,8 +75,8 @@ def test_explanation_says_which_terms_where_and_how_they_combined(matcher: Match
 
 def test_a_decoy_fails_for_a_stated_reason(matcher: Matcher) -> None:
     """The Scholz call names Tajikistan once among five countries of Central Asia."""
-    from alerts.document import analyse
-    from alerts.evaluate import Evaluator
+    from newswatch.alerts.document import analyse
+    from newswatch.alerts.evaluate import Evaluator
 
     decoy = next(e for e in ARTICLES if "sholc" in e.path.stem)
     words = analyse(_document(decoy))

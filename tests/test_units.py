@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.boilerplate import is_chrome_line
-from crawler.encoding import decode_body, looks_binary
-from crawler.feeds import parse_feed
-from crawler.sitemaps import parse_sitemap
-from crawler.urls import domain_allowed, map_url, normalize_url
+from newswatch.crawler.boilerplate import is_chrome_line
+from newswatch.crawler.encoding import decode_body, looks_binary
+from newswatch.crawler.feeds import parse_feed
+from newswatch.crawler.sitemaps import parse_sitemap
+from newswatch.crawler.urls import domain_allowed, map_url, normalize_url
 
 
 @pytest.mark.parametrize(

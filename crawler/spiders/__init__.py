@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from config.sources import SourceSpec
-from crawler.spiders.base import NewsSpider
-from crawler.spiders.feed import FeedSpider
-from crawler.spiders.listing import ListingSpider
-from crawler.spiders.sitemap import SitemapSpider
+from newswatch.config.sources import SourceSpec
+from newswatch.crawler.spiders.base import NewsSpider
+from newswatch.crawler.spiders.feed import FeedSpider
+from newswatch.crawler.spiders.listing import ListingSpider
+from newswatch.crawler.spiders.sitemap import SitemapSpider
 
 _BY_DISCOVERY: dict[str, type[NewsSpider]] = {
     "feed": FeedSpider,

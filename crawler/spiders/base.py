@@ -20,12 +20,12 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
-from crawler.context import SourceContext
-from crawler.encoding import looks_binary
-from crawler.extraction import PageHint
-from crawler.items import ArticlePage
-from crawler.urls import domain_allowed, normalize_url
-from storage.validators import Validators
+from newswatch.crawler.context import SourceContext
+from newswatch.crawler.encoding import looks_binary
+from newswatch.crawler.extraction import PageHint
+from newswatch.crawler.items import ArticlePage
+from newswatch.crawler.urls import domain_allowed, normalize_url
+from newswatch.storage.validators import Validators
 
 _MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")

@@ -8,9 +8,9 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response
 
-from crawler.extraction import PageHint
-from crawler.feeds import parse_feed
-from crawler.spiders.base import NewsSpider, response_charset
+from newswatch.crawler.extraction import PageHint
+from newswatch.crawler.feeds import parse_feed
+from newswatch.crawler.spiders.base import NewsSpider, response_charset
 
 
 class FeedSpider(NewsSpider):

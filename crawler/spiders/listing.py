@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.spiders.base import NewsSpider
+from newswatch.crawler.spiders.base import NewsSpider
 
 
 class ListingSpider(NewsSpider):

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.extraction import PageHint
-from crawler.sitemaps import SitemapResult, parse_sitemap
-from crawler.spiders.base import NewsSpider
-from crawler.urls import domain_allowed
+from newswatch.crawler.extraction import PageHint
+from newswatch.crawler.sitemaps import SitemapResult, parse_sitemap
+from newswatch.crawler.spiders.base import NewsSpider
+from newswatch.crawler.urls import domain_allowed
 
 MAX_INDEX_DEPTH = 2
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.output import print_json, print_table
-from scheduler.cli.state import fail, state
+from newswatch.cli.output import print_json, print_table
+from newswatch.cli.state import fail, state
 
 
 def crawl(
@@ -18,7 +18,10 @@ def crawl(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Crawl the enabled sources (or the named ones) once and store new articles."""
-    from scheduler.crawl_once import crawl_once, select_sources  # Scrapy: only when crawling
+    from newswatch.scheduler.crawl_once import (  # Scrapy: only when crawling
+        crawl_once,
+        select_sources,
+    )
 
     app = state(ctx)
     try:

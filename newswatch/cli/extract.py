@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from lxml import html as lxml_html
 
-from config.sources import SourceSpec, source_for_url
-from crawler.pagemeta import canonical_url
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import AppState, fail, state
-from scheduler.records import source_records
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import AppState, fail, state
+from newswatch.config.sources import SourceSpec, source_for_url
+from newswatch.crawler.pagemeta import canonical_url
+from newswatch.scheduler.records import source_records
 
 if TYPE_CHECKING:
-    from crawler.extraction import ExtractedArticle, ExtractionProfile
+    from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile
 
 
 def _read_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
@@ -46,7 +46,7 @@ def _page_url(body: bytes, path: str) -> str:
 def _source_and_profile(
     app: AppState, url: str, source_id: str | None
 ) -> tuple[SourceSpec | None, ExtractionProfile]:
-    from crawler.extraction import ExtractionProfile, profile_for
+    from newswatch.crawler.extraction import ExtractionProfile, profile_for
 
     if source_id:
         matches = [s for s in app.sources if s.id == source_id]
@@ -60,7 +60,10 @@ def _source_and_profile(
 def _extract_all(
     app: AppState, paths: list[str], url: str | None, source_id: str | None
 ) -> Iterator[tuple[str, SourceSpec | None, ExtractedArticle | None, str | None]]:
-    from crawler.extraction import ExtractionError, extract_article  # trafilatura: only here
+    from newswatch.crawler.extraction import (  # trafilatura: only here
+        ExtractionError,
+        extract_article,
+    )
 
     if url and len(paths) > 1:
         raise fail("--url names the URL of one page; give one PATH with it")
@@ -113,9 +116,9 @@ def ingest(
     source: Annotated[str | None, typer.Option(help="Source id (default: from the URL).")] = None,
 ) -> None:
     """Store saved pages through the same pipeline as crawled ones."""
-    from crawler.sink import DatabaseSink
-    from storage import repository
-    from storage.db import open_database
+    from newswatch.crawler.sink import DatabaseSink
+    from newswatch.storage import repository
+    from newswatch.storage.db import open_database
 
     app = state(ctx)
     sessions = open_database(app.settings.database_url)

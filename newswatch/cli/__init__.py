@@ -7,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from config import ConfigError
-from scheduler.cli import alerts, articles, rules, sources, stories
-from scheduler.cli.crawl import crawl
-from scheduler.cli.demo import demo
-from scheduler.cli.extract import extract, ingest
-from scheduler.cli.feed import feed
-from scheduler.cli.match import match
-from scheduler.cli.prune import prune
-from scheduler.cli.run import run
-from scheduler.cli.state import AppState
-from scheduler.cli.status import status
-from scheduler.logs import configure_logging
+from newswatch.cli import alerts, articles, rules, sources, stories
+from newswatch.cli.crawl import crawl
+from newswatch.cli.demo import demo
+from newswatch.cli.extract import extract, ingest
+from newswatch.cli.feed import feed
+from newswatch.cli.match import match
+from newswatch.cli.prune import prune
+from newswatch.cli.run import run
+from newswatch.cli.state import AppState
+from newswatch.cli.status import status
+from newswatch.config import ConfigError
+from newswatch.scheduler.logs import configure_logging
 
 app = typer.Typer(
     name="newswatch",

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import state
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import state
 
 
 def status(
@@ -19,8 +19,8 @@ def status(
     """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
     bytes of its last crawl, the daemon's next run and failures in a row, open health
     problems; then the number of alert deliveries waiting in the outbox."""
-    from storage import health, jobstate, repository
-    from storage.db import open_database
+    from newswatch.storage import health, jobstate, repository
+    from newswatch.storage.db import open_database
 
     app = state(ctx)
     sources = app.sources

@@ -33,7 +33,8 @@ class DaemonProcess:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-        command = [sys.executable, "-c", "from scheduler.cli import main; main()"]
+        # -P: the working directory must not shadow the installed package
+        command = [sys.executable, "-P", "-m", "newswatch"]
         options = ["--config", str(self.config), "--log-format", "json", "--log-level", "INFO"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -124,7 +125,7 @@ class Cycles:
 
     daemon: DaemonProcess
     sources: list[str]
-    mailbox: Any  # newswatch_fixtures.mailbox.Mailbox
+    mailbox: Any  # newswatch.fixtures.mailbox.Mailbox
     stored: Callable[[], int | None]
     done: int = 0
     arrivals: list[float] = field(default_factory=list)  # when each email was first seen

@@ -12,7 +12,7 @@ import typer
 import yaml
 from sqlalchemy import func, select
 
-from scheduler.cli.demo_daemon import (
+from newswatch.cli.demo_daemon import (
     Cycle,
     Cycles,
     DaemonProcess,
@@ -20,17 +20,18 @@ from scheduler.cli.demo_daemon import (
     plural,
     wait_until,
 )
-from scheduler.cli.output import print_table, shorten
-from scheduler.cli.state import AppState, fail, state
-from storage import outbox, repository
-from storage.db import open_database
-from storage.models import Article, CrawlRunSource
+from newswatch.cli.output import print_table, shorten
+from newswatch.cli.state import AppState, fail, state
+from newswatch.storage import outbox, repository
+from newswatch.storage.db import open_database
+from newswatch.storage.models import Article, CrawlRunSource
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-    from newswatch_fixtures.publish import Story
     from sqlalchemy.orm import Session, sessionmaker
+
+    from newswatch.fixtures.publish import Story
 
 DEMO_RECIPIENT = "demo@example.org"
 DEMO_RULES = {
@@ -61,9 +62,9 @@ def demo(
     """Run the daemon (`newswatch run`) for a few cycles against the bundled fixture sites,
     served locally, and a local SMTP server: show what the first cycle stored and sent, then
     publish a new article and show the alert email about it."""
-    from newswatch_fixtures.mailbox import Mailbox
-    from newswatch_fixtures.publish import copy_sites, relations_story
-    from newswatch_fixtures.server import FixtureServer
+    from newswatch.fixtures.mailbox import Mailbox
+    from newswatch.fixtures.publish import copy_sites, relations_story
+    from newswatch.fixtures.server import FixtureServer
 
     app = state(ctx)
     if keep is not None and keep.exists():
@@ -91,10 +92,10 @@ def demo(
 def _rules(app: AppState, story: Story, tmp: Path) -> tuple[Path, str]:
     """The configured rules if one of them alerts at once on the new article, else a demo
     rules file: the built-in topic, immediately."""
-    from alerts.document import Document
-    from alerts.engine import Matcher
-    from alerts.rules import load_rules
-    from config.sources import source_for_url
+    from newswatch.alerts.document import Document
+    from newswatch.alerts.engine import Matcher
+    from newswatch.alerts.rules import load_rules
+    from newswatch.config.sources import source_for_url
 
     source = source_for_url([s for s in app.sources if s.enabled], story.url)
     if source is None:
@@ -146,7 +147,7 @@ def _write_config(app, tmp, database, rules, interval, server, mailbox) -> Path:
 
 
 def _run(app, daemon, server, mailbox, database_url, interval, cycles) -> None:
-    from newswatch_fixtures.publish import publish, relations_story
+    from newswatch.fixtures.publish import publish, relations_story
 
     enabled = [s.id for s in app.sources if s.enabled]
     typer.echo(

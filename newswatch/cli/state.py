@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from config import ConfigError, Settings, SourceSpec, load_settings
+from newswatch.config import ConfigError, Settings, SourceSpec, load_settings
 
 
 @dataclass

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from scheduler.cli.extract import _page_url, _read_inputs, _source_and_profile
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import AppState, state
+from newswatch.cli.extract import _page_url, _read_inputs, _source_and_profile
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import AppState, state
 
 if TYPE_CHECKING:
-    from alerts.document import Document
+    from newswatch.alerts.document import Document
 
 _TEXT_SUFFIXES = (".txt", ".text")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -32,10 +32,10 @@ def _is_html(path: str, body: bytes) -> bool:
 def _document(app: AppState, path: str, body: bytes) -> tuple[Document, dict[str, Any]]:
     """The article in ``body``: extracted exactly as the crawler does for HTML, or taken as it
     is (no title, the first paragraph as the lead) for plain text."""
-    from alerts.document import Document
-    from crawler.encoding import decode_body
-    from crawler.extraction import extract_article  # trafilatura: only here
-    from crawler.language import detect_language
+    from newswatch.alerts.document import Document
+    from newswatch.crawler.encoding import decode_body
+    from newswatch.crawler.extraction import extract_article  # trafilatura: only here
+    from newswatch.crawler.language import detect_language
 
     if _is_html(path, body):
         url = _page_url(body, path)
@@ -60,9 +60,9 @@ def match(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input.")] = False,
 ) -> None:
     """Match alert rules against saved pages or plain texts; print matches with scores."""
-    from alerts.engine import Matcher
-    from alerts.rules import load_rules
-    from crawler.extraction import ExtractionError
+    from newswatch.alerts.engine import Matcher
+    from newswatch.alerts.rules import load_rules
+    from newswatch.crawler.extraction import ExtractionError
 
     app = state(ctx)
     rules = load_rules(rules_file, source_ids=[s.id for s in app.sources])

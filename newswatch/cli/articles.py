@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import AppState, fail, state
-from storage import repository
-from storage.db import open_database
-from storage.models import Article
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import AppState, fail, state
+from newswatch.storage import repository
+from newswatch.storage.db import open_database
+from newswatch.storage.models import Article
 
 app = typer.Typer(help="Stored articles.", no_args_is_help=True)
 

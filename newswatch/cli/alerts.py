@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import state
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import state
 
 app = typer.Typer(
     help="The alert outbox: what waits, what was sent, sending.", no_args_is_help=True
@@ -35,8 +35,8 @@ def _delivery_json(delivery: Any) -> dict[str, Any]:
 
 
 def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> None:
-    from storage import outbox
-    from storage.db import open_database
+    from newswatch.storage import outbox
+    from newswatch.storage.db import open_database
 
     sessions = open_database(state(ctx).settings.database_url)
     with sessions() as session:
@@ -85,8 +85,8 @@ def sent(
 
 
 def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool) -> None:
-    from scheduler.alerting import AlertReport, deliver, evaluate_new, load_matcher
-    from storage.db import open_database
+    from newswatch.scheduler.alerting import AlertReport, deliver, evaluate_new, load_matcher
+    from newswatch.storage.db import open_database
 
     app_state = state(ctx)
     settings = app_state.settings

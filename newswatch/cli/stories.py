@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from scheduler.cli.articles import source_zones
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import fail, state
-from storage import repository
-from storage.db import open_database
-from storage.models import Story
+from newswatch.cli.articles import source_zones
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import fail, state
+from newswatch.storage import repository
+from newswatch.storage.db import open_database
+from newswatch.storage.models import Story
 
 app = typer.Typer(
     help="Stories: one news item and its copies across sources.", no_args_is_help=True

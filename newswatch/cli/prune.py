@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.output import print_json
-from scheduler.cli.state import state
-from storage.db import open_database
-from storage.retention import prune as prune_state
-from storage.types import utcnow
+from newswatch.cli.output import print_json
+from newswatch.cli.state import state
+from newswatch.storage.db import open_database
+from newswatch.storage.retention import prune as prune_state
+from newswatch.storage.types import utcnow
 
 
 def prune(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.output import print_json, print_table
-from scheduler.cli.state import state
+from newswatch.cli.output import print_json, print_table
+from newswatch.cli.state import state
 
 app = typer.Typer(help="Configured news sources.", no_args_is_help=True)
 

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from config.settings import Settings
-from crawler.feeds import FeedResult, parse_feed
-from crawler.urls import map_url
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import state
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import state
+from newswatch.config.settings import Settings
+from newswatch.crawler.feeds import FeedResult, parse_feed
+from newswatch.crawler.urls import map_url
 
 
 def _fetch(url: str, settings: Settings) -> FeedResult:

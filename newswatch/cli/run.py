@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.state import fail, state
-from scheduler.logs import configure_logging
+from newswatch.cli.state import fail, state
+from newswatch.scheduler.logs import configure_logging
 
 log = logging.getLogger("newswatch.daemon")
 EXIT_NOT_LEADER = 3
@@ -31,8 +31,8 @@ def run(
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
     grace period). SIGHUP reloads sources and rules. Exits 3 when another daemon runs."""
-    from storage.db import make_engine, upgrade
-    from storage.leader import Leadership, LeadershipTaken
+    from newswatch.storage.db import make_engine, upgrade
+    from newswatch.storage.leader import Leadership, LeadershipTaken
 
     app = state(ctx)
     settings = app.settings  # broken configuration: exit 2 before anything starts
@@ -61,8 +61,8 @@ def run(
 
 
 def _run_daemon(app, leadership) -> int:
-    from crawler.runner import run_on_reactor
-    from scheduler.daemon import Daemon
+    from newswatch.crawler.runner import run_on_reactor
+    from newswatch.scheduler.daemon import Daemon
 
     database = app.settings.database_url
 

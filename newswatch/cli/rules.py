@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.output import print_json, print_table, shorten
-from scheduler.cli.state import fail, state
+from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.state import fail, state
 
 app = typer.Typer(help="Alert rules (config/rules.yaml).", no_args_is_help=True)
 RulesOption = Annotated[
@@ -17,7 +17,7 @@ RulesOption = Annotated[
 
 
 def _rules(ctx: typer.Context, rules_file: Path | None) -> list:
-    from alerts.rules import load_rules
+    from newswatch.alerts.rules import load_rules
 
     app_state = state(ctx)
     path = rules_file or app_state.settings.rules_file
@@ -62,10 +62,10 @@ def test_rule(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per match.")] = False,
 ) -> None:
     """Run one rule over the stored articles and show what it matches, with scores."""
-    from alerts.document import Document
-    from alerts.engine import Matcher
-    from storage import repository
-    from storage.db import open_database
+    from newswatch.alerts.document import Document
+    from newswatch.alerts.engine import Matcher
+    from newswatch.storage import repository
+    from newswatch.storage.db import open_database
 
     rules = [r for r in _rules(ctx, rules_file) if r.name == name]
     if not rules:

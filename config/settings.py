@@ -22,6 +22,19 @@ def default_data_dir() -> Path:
     return Path(base) / "newswatch"
 
 
+def _is_path(value: str) -> bool:
+    return "://" not in value and not value.startswith("sqlite:")
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL, or a plain path meaning an SQLite file (what the demo prints)."""
+    if _is_path(value):
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    if value.startswith("postgres://"):
+        raise ValueError("SQLAlchemy does not know the postgres:// scheme: write postgresql://")
+    return value
+
+
 class CrawlSettings(BaseModel):
     """Politeness and safety limits of every spider (sources.yaml can override some)."""
 
@@ -97,15 +110,13 @@ class Settings(BaseSettings):
     rules_file: Path = CONFIG_DIR / "rules.yaml"
     smtp: SmtpSettings = SmtpSettings()
     daemon: DaemonSettings = DaemonSettings()
-    log_level: str = "INFO"
+    log_level: str | None = None  # None: WARNING for commands, INFO for `run`
     log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod
-    def _default_database(cls, url: str) -> str:
-        if url:
-            return url
-        return f"sqlite:///{default_data_dir() / 'newswatch.db'}"
+    def _database(cls, url: str) -> str:
+        return database_url(url or str(default_data_dir() / "newswatch.db"))
 
     @field_validator("origin_map")
     @classmethod
@@ -143,6 +154,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         for key in ("sources_file", "rules_file"):  # relative to the file that names them
             if key in values:
                 values[key] = (path.parent / values[key]).resolve()
+        if isinstance(url := values.get("database_url"), str) and _is_path(url):
+            values["database_url"] = str((path.parent / Path(url).expanduser()).resolve())
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**values)

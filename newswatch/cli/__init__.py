@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from newswatch.cli import alerts, articles, rules, sources, stories
 from newswatch.cli.crawl import crawl
 from newswatch.cli.demo import demo
 from newswatch.cli.extract import extract, ingest
+from newswatch.cli.failures import known_failure
 from newswatch.cli.feed import feed
 from newswatch.cli.match import match
 from newswatch.cli.prune import prune
@@ -49,6 +52,9 @@ def root(
     log_format: Annotated[
         str | None, typer.Option(help="text or json (default text; `run`: log_format).")
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of a failure.")
+    ] = False,
 ) -> None:
     if log_format not in (None, "text", "json"):
         raise typer.BadParameter("use text or json", param_hint="--log-format")
@@ -57,6 +63,8 @@ def root(
     ctx.obj = AppState(
         config_file=config, overrides=overrides, log_level=log_level, log_format=log_format
     )
+    _debug[0] = debug
+    _state[:] = [ctx.obj]
 
 
 app.command()(crawl)
@@ -75,9 +83,28 @@ app.add_typer(alerts.app, name="alerts")
 app.add_typer(rules.app, name="rules")
 
 
+_debug = [False]  # --debug, set by the root callback; read when a command has failed
+_state: list[AppState] = []
+
+
 def main() -> None:
+    """The one error boundary: known failures are one or two lines and exit 2."""
     try:
         app()
     except ConfigError as exc:
+        _traceback_if_asked()
         typer.secho(f"newswatch: configuration error:\n{exc}", err=True, fg=typer.colors.RED)
         raise SystemExit(2) from exc
+    except Exception as exc:
+        settings = _state[0]._settings if _state else None
+        message = known_failure(exc, settings.database_url if settings else None)
+        if message is None:
+            raise
+        _traceback_if_asked()
+        typer.secho(f"newswatch: error: {message}", err=True, fg=typer.colors.RED)
+        raise SystemExit(2) from exc
+
+
+def _traceback_if_asked() -> None:
+    if _debug[0] or logging.getLogger().isEnabledFor(logging.DEBUG):
+        traceback.print_exc()

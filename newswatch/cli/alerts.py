@@ -38,7 +38,7 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
     from newswatch.storage import outbox
     from newswatch.storage.db import open_database
 
-    sessions = open_database(state(ctx).settings.database_url)
+    sessions = open_database(state(ctx).settings.database_url, read_only=True)
     with sessions() as session:
         deliveries = outbox.listing(session, status, limit)
         if as_json:

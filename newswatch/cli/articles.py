@@ -58,7 +58,7 @@ def list_articles(
     """List stored articles, newest first."""
     app_state = state(ctx)
     zones = source_zones(app_state)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         articles = repository.list_articles(
             session, source_ids=source or [], language=language, limit=limit
@@ -92,7 +92,7 @@ def show_article(
 ) -> None:
     """Show one stored article with its text."""
     app_state = state(ctx)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         article = repository.find_article(session, key)
         if article is None:

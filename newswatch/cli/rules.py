@@ -71,7 +71,7 @@ def test_rule(
     if not rules:
         raise fail(f"no enabled rule named {name!r}")
     matcher = Matcher.from_rules(rules)
-    sessions = open_database(state(ctx).settings.database_url)
+    sessions = open_database(state(ctx).settings.database_url, read_only=True)
     rows, checked = [], 0
     with sessions() as session:
         for article in repository.list_articles(session, limit=limit):

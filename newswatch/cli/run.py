@@ -37,7 +37,9 @@ def run(
     app = state(ctx)
     settings = app.settings  # broken configuration: exit 2 before anything starts
     app.sources  # noqa: B018 - validated now, not at the first job
-    configure_logging(app.log_level or settings.log_level, app.log_format or settings.log_format)
+    configure_logging(
+        app.log_level or settings.log_level or "INFO", app.log_format or settings.log_format
+    )
     engine = make_engine(settings.database_url)
     upgrade(engine)
     leadership = Leadership(engine)

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from newswatch.config import ConfigError, Settings, SourceSpec, load_settings
+from newswatch.scheduler.logs import configure_logging
 
 
 @dataclass
@@ -23,7 +24,19 @@ class AppState:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_file, **self.overrides)
+            self._apply_logging(self._settings)
         return self._settings
+
+    def _apply_logging(self, settings: Settings) -> None:
+        """The settings file's log_level/log_format, unless the command line chose."""
+        if (self.log_level or not settings.log_level) and (
+            self.log_format or settings.log_format == "text"
+        ):
+            return
+        configure_logging(
+            self.log_level or settings.log_level or "WARNING",
+            self.log_format or settings.log_format,
+        )
 
     def reload(self) -> tuple[Settings, list[SourceSpec]]:
         """Read settings and sources again (SIGHUP); errors raise ConfigError."""

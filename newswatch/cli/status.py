@@ -24,7 +24,7 @@ def status(
 
     app = state(ctx)
     sources = app.sources
-    sessions = open_database(app.settings.database_url)
+    sessions = open_database(app.settings.database_url, read_only=True)
     with sessions() as session:
         runs = repository.latest_source_runs(session, [s.id for s in sources])
         pending = repository.count_pending_deliveries(session)

@@ -61,7 +61,7 @@ def list_stories(
     """List stories, newest first, with the sources that carried each."""
     app_state = state(ctx)
     zones = source_zones(app_state)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         stories = repository.list_stories(session, limit=limit)
         if as_json:
@@ -92,7 +92,7 @@ def show_story(
 ) -> None:
     """Show one story: its canonical copy and every other copy, with how each was matched."""
     app_state = state(ctx)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         story = repository.get_story(session, story_id)
         if story is None:

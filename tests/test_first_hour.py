@@ -1,0 +1,113 @@
+"""The operator's first hour: databases named as paths, failures told in a line or two."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from tests.conftest import NEWSWATCH, PG_ADMIN_URL, NoServer, make_cli, need_postgres
+
+
+def newswatch(*args: str, cwd: Path, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [str(NEWSWATCH), *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=cwd,
+        env={**os.environ, "NEWSWATCH_CONFIG": "", **(env or {})},
+    )
+
+
+def test_database_given_as_a_plain_path(tmp_path: Path) -> None:
+    first = newswatch("--database", "data/my.db", "status", "--json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "data" / "my.db").is_file()
+    listed = newswatch("--database", str(tmp_path / "data/my.db"), "articles", "list", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("id")
+
+
+def test_database_path_in_the_settings_file_is_relative_to_it(tmp_path: Path) -> None:
+    cli = make_cli(tmp_path, "db/news.db", NoServer())
+    cli.run("articles", "list")
+    assert (tmp_path / "db" / "news.db").is_file()
+
+
+def _short_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
+    for phrase in phrases:
+        assert phrase in result.stderr, result.stderr
+
+
+def test_postgres_scheme_says_postgresql(tmp_path: Path) -> None:
+    result = newswatch("--database", "postgres://u@localhost/news", "status", cwd=tmp_path)
+    _short_error(result, "postgresql://")
+
+
+def test_unreachable_server_is_one_message(tmp_path: Path) -> None:
+    url = "postgresql://postgres@127.0.0.1:9/news"  # port 9 (discard): nothing listens
+    result = newswatch("--database", url, "articles", "list", cwd=tmp_path)
+    _short_error(result, "cannot reach the database", "is the server running")
+
+
+def test_missing_postgres_database_says_create_it(tmp_path: Path) -> None:
+    need_postgres()
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/newswatch_no_such_db"
+    result = newswatch("--database", url, "status", cwd=tmp_path)
+    _short_error(result, "'newswatch_no_such_db' does not exist", "createdb newswatch_no_such_db")
+
+
+def test_missing_driver_says_what_to_install(tmp_path: Path) -> None:
+    # sys.modules[name] = None is Python's documented way to make an import fail
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text('import sys\nsys.modules["psycopg"] = None\n')
+    url = "postgresql://postgres@127.0.0.1/news"
+    result = newswatch("--database", url, "status", cwd=tmp_path, env={"PYTHONPATH": str(blocker)})
+    _short_error(result, "not installed", "pip install -e '.[postgres]'")
+
+
+def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    result = newswatch("--database", "a-file/news.db", "articles", "list", cwd=tmp_path)
+    _short_error(result, "cannot create the folder", "--database PATH")
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    result = newswatch("--debug", "--database", "a-file/news.db", "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
+    assert "cannot create the folder" in result.stderr
+
+
+def test_read_only_commands_write_nothing_beside_a_current_database(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    newswatch("--database", "db/news.db", "status", cwd=tmp_path)  # creates and migrates
+    for leftover in folder.glob("news.db?*"):
+        leftover.unlink()  # as after the last writer closed it
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    for command in (
+        ["articles", "list"],
+        ["status"],
+        ["stories", "list"],
+        ["alerts", "pending"],
+        ["alerts", "sent"],
+    ):
+        result = newswatch("--database", "db/news.db", *command, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name == "news.db"}
+    assert after == {"news.db": before["news.db"]}
+    assert not (folder / "news.db.migrate-lock").exists()
+
+
+def test_log_level_of_the_settings_file_applies_to_every_command(tmp_path: Path) -> None:
+    cli = make_cli(tmp_path, str(tmp_path / "news.db"), NoServer(), log_level="DEBUG")
+    result = cli.run("articles", "list")
+    assert " DEBUG " in result.stderr
+    quiet = make_cli(tmp_path, str(tmp_path / "news.db"), NoServer())
+    assert " DEBUG " not in quiet.run("articles", "list").stderr

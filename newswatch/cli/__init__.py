@@ -40,7 +40,10 @@ def root(
         typer.Option("--config", "-c", help="Settings YAML (default: $NEWSWATCH_CONFIG)."),
     ] = None,
     database: Annotated[
-        str | None, typer.Option(help="SQLAlchemy URL (default: $NEWSWATCH_DATABASE_URL).")
+        str | None,
+        typer.Option(
+            help="An SQLite file path or a SQLAlchemy URL (default: $NEWSWATCH_DATABASE_URL)."
+        ),
     ] = None,
     sources_file: Annotated[
         Path | None, typer.Option("--sources", help="sources.yaml to use.")
@@ -87,10 +90,34 @@ _debug = [False]  # --debug, set by the root callback; read when a command has f
 _state: list[AppState] = []
 
 
+def command():
+    """The click command behind `app`, with flags shown as flags (typer prints `<bool>`)."""
+    root = typer.main.get_command(app)
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        for param in current.params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        current.get_help_option = _flag_help_option(current.get_help_option)
+        pending.extend(getattr(current, "commands", {}).values())
+    return root
+
+
+def _flag_help_option(make):
+    def get_help_option(ctx):
+        option = make(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    return get_help_option
+
+
 def main() -> None:
     """The one error boundary: known failures are one or two lines and exit 2."""
     try:
-        app()
+        command()(prog_name="newswatch")
     except ConfigError as exc:
         _traceback_if_asked()
         typer.secho(f"newswatch: configuration error:\n{exc}", err=True, fg=typer.colors.RED)

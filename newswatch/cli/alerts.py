@@ -67,8 +67,12 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
 @app.command("pending")
 def pending(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Deliveries not sent yet, with their attempts and last error."""
     _list(ctx, "pending", limit, as_json)
@@ -77,8 +81,12 @@ def pending(
 @app.command("sent")
 def sent(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Deliveries sent, newest first."""
     _list(ctx, "sent", limit, as_json)
@@ -123,7 +131,7 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
 
 
 Digests = Annotated[bool, typer.Option("--digests", help="Also send digest deliveries now.")]
-AsJson = Annotated[bool, typer.Option("--json")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
 
 
 @app.command("send")

@@ -85,26 +85,25 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL (one PATH only).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input.")] = False,
 ) -> None:
-    """Run the crawler's exact extraction on saved HTML files."""
+    """Run the crawler's exact extraction on saved HTML files: fields, then the text."""
     failed = False
-    rows = []
-    for path, source, article, error in _extract_all(state(ctx), paths, url, None):
+    for index, (path, source, article, error) in enumerate(
+        _extract_all(state(ctx), paths, url, None)
+    ):
         failed |= article is None
+        data = {"path": path, "source": source.id if source else None}
+        data.update(article.to_json() if article else {"error": error})
         if as_json:
-            data = {"path": path, "source": source.id if source else None}
-            data.update(article.to_json() if article else {"error": error})
             print_json(data)
-        else:
-            rows.append(
-                [
-                    path,
-                    article.language if article else "",
-                    article.published.date() if article and article.published else "",
-                    shorten(article.title if article else f"ERROR: {error}", 60),
-                ]
-            )
-    if not as_json:
-        print_table(["path", "lang", "published", "title"], rows)
+            continue
+        text = data.pop("text", None)
+        if index:
+            typer.echo("")
+        for name, value in data.items():
+            typer.echo(f"{name:13} {'' if value is None else value}")
+        if text:
+            typer.echo("")
+            typer.echo(text)
     if failed:
         raise typer.Exit(1)
 

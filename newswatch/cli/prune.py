@@ -19,7 +19,9 @@ def prune(
     days: Annotated[
         int | None, typer.Option(min=1, help="Window in days (default: retention_days).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Forget seen URLs and near-duplicate bands older than the retention window."""
     settings = state(ctx).settings

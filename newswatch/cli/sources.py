@@ -15,7 +15,9 @@ app = typer.Typer(help="Configured news sources.", no_args_is_help=True)
 @app.command("list")
 def list_sources(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """List the sources of sources.yaml (validating it)."""
     sources = state(ctx).sources

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 import typer
 
 from newswatch.config import ConfigError, Settings, SourceSpec, load_settings
+from newswatch.config.sources import Language
 from newswatch.scheduler.logs import configure_logging
 
 
@@ -54,9 +56,27 @@ def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
 
 
+LANGUAGES = get_args(Language)
+
+
+def check_sources(app: AppState, ids: list[str] | None) -> list[str]:
+    """Source ids as given, each one configured; else exit 2 naming the known ones."""
+    known = [s.id for s in app.sources]
+    unknown = [i for i in ids or [] if i not in known]
+    if unknown:
+        raise fail(f"unknown source {', '.join(unknown)}; configured: {', '.join(known)}")
+    return ids or []
+
+
+def check_language(language: str | None) -> str | None:
+    if language is not None and language not in LANGUAGES:
+        raise fail(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return language
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"newswatch: error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
 
 
-__all__ = ["AppState", "ConfigError", "fail", "state"]
+__all__ = ["AppState", "ConfigError", "check_language", "check_sources", "fail", "state"]

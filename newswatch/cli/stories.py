@@ -55,7 +55,9 @@ def story_json(story: Story, zones: dict) -> dict[str, Any]:
 @app.command("list")
 def list_stories(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per story.")] = False,
 ) -> None:
     """List stories, newest first, with the sources that carried each."""
@@ -88,7 +90,9 @@ def list_stories(
 def show_story(
     ctx: typer.Context,
     story_id: Annotated[int, typer.Argument(help="Story id.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Show one story: its canonical copy and every other copy, with how each was matched."""
     app_state = state(ctx)

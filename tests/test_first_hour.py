@@ -6,7 +6,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.conftest import NEWSWATCH, PG_ADMIN_URL, NoServer, make_cli, need_postgres
+from tests.conftest import NEWSWATCH, PG_ADMIN_URL, REPO, NoServer, make_cli, need_postgres
+
+RULES = REPO / "tests" / "data" / "rules.yaml"
+BACKLOG: tuple[str, ...] = ()  # the first crawl's articles alert only when asked
 
 
 def newswatch(*args: str, cwd: Path, env: dict[str, str] | None = None):
@@ -111,3 +114,13 @@ def test_log_level_of_the_settings_file_applies_to_every_command(tmp_path: Path)
     assert " DEBUG " in result.stderr
     quiet = make_cli(tmp_path, str(tmp_path / "news.db"), NoServer())
     assert " DEBUG " not in quiet.run("articles", "list").stderr
+
+
+def test_alerts_due_without_smtp_say_why_nothing_was_sent(fixture_server, tmp_path: Path) -> None:
+    cli = make_cli(tmp_path, str(tmp_path / "news.db"), fixture_server, rules_file=str(RULES))
+    result = cli.run("crawl", "--source", "karavan-info", *BACKLOG)
+    assert "alert deliveries wait in the outbox, no email was sent" in result.stderr
+    assert "no SMTP server is configured" in result.stderr and "smtp.host" in result.stderr
+    send = cli.run("alerts", "send", check=False)
+    _short_error(send, "no SMTP server is configured", "NEWSWATCH_SMTP__HOST")
+    assert cli.json_lines("alerts", "pending")  # still waiting, nothing lost

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newswatch.cli.failures import SmtpNotConfigured
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import state
 
@@ -98,6 +99,8 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
 
     app_state = state(ctx)
     settings = app_state.settings
+    if not settings.smtp.host:
+        raise SmtpNotConfigured
     sessions = open_database(settings.database_url)
     report = AlertReport()
     evaluate_new(sessions, load_matcher(settings, app_state.sources), report)

@@ -94,5 +94,18 @@ def crawl(
                     else ""
                 )
             )
+    _warn_unsent(app.settings, report)
     if any(r.counts.status == "failed" for r in report.results):
         raise typer.Exit(1)
+
+
+def _warn_unsent(settings, report) -> None:
+    """Alerts were queued and nothing can send them: say so instead of "0 emails sent"."""
+    if report.alerts and report.alerts.queued and not settings.smtp.host:
+        typer.secho(
+            f"newswatch: warning: {report.alerts.queued} alert deliveries wait in the outbox, "
+            "no email was sent: no SMTP server is configured.\nSet smtp.host in the settings "
+            "file (or NEWSWATCH_SMTP__HOST), then run `newswatch alerts send`.",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )

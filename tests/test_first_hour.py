@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
+import urllib.request
 from pathlib import Path
 
 from tests.conftest import NEWSWATCH, PG_ADMIN_URL, REPO, NoServer, make_cli, need_postgres
@@ -124,3 +126,25 @@ def test_alerts_due_without_smtp_say_why_nothing_was_sent(fixture_server, tmp_pa
     send = cli.run("alerts", "send", check=False)
     _short_error(send, "no SMTP server is configured", "NEWSWATCH_SMTP__HOST")
     assert cli.json_lines("alerts", "pending")  # still waiting, nothing lost
+
+
+def test_fixtures_serve_serves_the_sites_under_the_printed_origin_map(tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        [str(NEWSWATCH), "fixtures", "serve", "--port", "0", "--copy", str(tmp_path / "mine")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = iter(server.stdout.readline, "")
+        assert "origin_map:\n" in lines  # consumes the lines up to it
+        mapping = dict(
+            line.strip().split(": ", 1) for line in itertools.takewhile(str.strip, lines)
+        )
+        target = mapping["https://karavaninfo.tj"]
+        assert target.startswith("http://127.0.0.1:")
+        feed = (tmp_path / "mine" / "sites" / "karavaninfo.tj" / "feed.xml").read_bytes()
+        with urllib.request.urlopen(f"{target}/feed/", timeout=60) as response:
+            assert response.read() == feed
+    finally:
+        server.terminate()
+        server.wait(60)

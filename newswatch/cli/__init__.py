@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from newswatch.cli import alerts, articles, rules, sources, stories
+from newswatch.cli import alerts, articles, fixtures, rules, sources, stories
 from newswatch.cli.crawl import crawl
 from newswatch.cli.demo import demo
 from newswatch.cli.extract import extract, ingest
@@ -84,6 +84,7 @@ app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(rules.app, name="rules")
+app.add_typer(fixtures.app, name="fixtures")
 
 
 _debug = [False]  # --debug, set by the root callback; read when a command has failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from newswatch.config.errors import ConfigError
-from newswatch.config.sources import SourceSpec, load_sources
+from newswatch.config.sources import SourceSpec, load_sources, parse_interval
 from newswatch.config.yamlfile import read_yaml, validation_message
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -66,6 +67,28 @@ class SmtpSettings(BaseModel):
     ca_file: Path | None = None  # a private CA to trust (internal relays); default: system CAs
 
 
+class AlertSettings(BaseModel):
+    """Which stored articles may alert. The backlog (articles the feeds already carried when a
+    source was first crawled, or published before it was added, or older than max_age) is
+    stored and searchable but sends no email, unless alert_backlog (`--alert-backlog`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_age: str | None = "7d"  # like 2d, 36h; None: no age limit
+    alert_backlog: bool = False
+
+    @field_validator("max_age")
+    @classmethod
+    def _age(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_interval(value)
+        return value
+
+    @property
+    def max_age_delta(self) -> timedelta | None:
+        return parse_interval(self.max_age) if self.max_age else None
+
+
 class HealthSettings(BaseModel):
     """When the daemon emails about a source itself (not about the news)."""
 
@@ -109,6 +132,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=1)
     rules_file: Path = CONFIG_DIR / "rules.yaml"
     smtp: SmtpSettings = SmtpSettings()
+    alerts: AlertSettings = AlertSettings()
     daemon: DaemonSettings = DaemonSettings()
     log_level: str | None = None  # None: WARNING for commands, INFO for `run`
     log_format: Literal["text", "json"] = "text"

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.conftest import NEWSWATCH, PG_ADMIN_URL, REPO, NoServer, make_cli, need_postgres
 
 RULES = REPO / "tests" / "data" / "rules.yaml"
-BACKLOG: tuple[str, ...] = ()  # the first crawl's articles alert only when asked
+BACKLOG = ("--alert-backlog",)  # the first crawl's articles alert only when asked
 
 
 def newswatch(*args: str, cwd: Path, env: dict[str, str] | None = None):

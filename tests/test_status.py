@@ -43,7 +43,7 @@ def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None
 
     for _ in range(2):
         started = datetime.now().astimezone()
-        crawled = {s["source"]: s for s in cli.json_lines("crawl")}
+        crawled = {s["source"]: s for s in cli.json_lines("crawl", "--alert-backlog")}
         *sources, outbox = cli.json_lines("status")
         assert [s["source"] for s in sources] == configured
         for status in sources:

@@ -157,6 +157,9 @@ def _write_config(app, tmp, database, rules, interval, server, mailbox) -> Path:
             "from_address": "demo@newswatch.local",
         },
         "daemon": {"outbox_retry_seconds": 1, "grace_seconds": 10},
+        # a real first start stores what the feeds already carry without alerts; the demo
+        # alerts on it too, to show the emails of the first cycle
+        "alerts": {"alert_backlog": True},
     }
     config = tmp / "newswatch.yaml"
     config.write_text(yaml.safe_dump(settings, allow_unicode=True), "utf-8")

@@ -11,6 +11,7 @@ import typer
 from lxml import html as lxml_html
 
 from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.progress import counting
 from newswatch.cli.state import AppState, fail, state
 from newswatch.config.sources import SourceSpec, source_for_url
 from newswatch.crawler.pagemeta import canonical_url
@@ -126,20 +127,23 @@ def ingest(
     sink = DatabaseSink(sessions)
     failed = False
     rows = []
-    for path, spec, article, error in _extract_all(app, paths, url, source):
-        if article is not None and spec is None:
-            error, article = "cannot tell the source from the URL; pass --source", None
-        if article is None or spec is None:
-            failed = True
-            rows.append([path, "failed", "", error])
-            continue
-        outcome = sink.store(article, spec.id)
-        result = (
-            outcome.status
-            if outcome.reason in ("new", "url", "version")
-            else (f"{outcome.status} ({outcome.reason} copy, story {outcome.story_id})")
-        )
-        rows.append([path, result, spec.id, shorten(article.title, 60)])
+    with counting("storing", len(paths)) as advance:
+        for path, spec, article, error in _extract_all(app, paths, url, source):
+            if article is not None and spec is None:
+                error, article = "cannot tell the source from the URL; pass --source", None
+            if article is None or spec is None:
+                failed = True
+                rows.append([path, "failed", "", error])
+                advance("failed")
+                continue
+            outcome = sink.store(article, spec.id)
+            advance(outcome.status)
+            result = (
+                outcome.status
+                if outcome.reason in ("new", "url", "version")
+                else (f"{outcome.status} ({outcome.reason} copy, story {outcome.story_id})")
+            )
+            rows.append([path, result, spec.id, shorten(article.title, 60)])
     print_table(["path", "result", "source", "title / reason"], rows)
     if failed:
         raise typer.Exit(1)

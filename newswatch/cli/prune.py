@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from newswatch.cli.output import print_json
+from newswatch.cli.progress import working
 from newswatch.cli.state import state
 from newswatch.storage.db import open_database
 from newswatch.storage.retention import prune as prune_state
@@ -27,7 +28,7 @@ def prune(
     settings = state(ctx).settings
     window = days or settings.retention_days
     sessions = open_database(settings.database_url)
-    with sessions.begin() as session:
+    with working(f"expiring state older than {window} days", as_json), sessions.begin() as session:
         result = prune_state(session, utcnow() - timedelta(days=window))
     if as_json:
         print_json({"days": window, "urls": result.urls, "bands": result.bands})

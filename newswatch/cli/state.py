@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import get_args
+from typing import Annotated, get_args
 
 import typer
 
@@ -57,6 +57,21 @@ def state(ctx: typer.Context) -> AppState:
 
 
 LANGUAGES = get_args(Language)
+AlertBacklog = Annotated[
+    bool,
+    typer.Option(
+        "--alert-backlog",
+        help="Alert on the backlog too: articles of a source's first crawl, published before "
+        "it was added, or older than alerts.max_age (default: stored, not alerted).",
+    ),
+]
+
+
+def with_backlog(settings: Settings, alert_backlog: bool) -> Settings:
+    if not alert_backlog:
+        return settings
+    alerts = settings.alerts.model_copy(update={"alert_backlog": True})
+    return settings.model_copy(update={"alerts": alerts})
 
 
 def check_sources(app: AppState, ids: list[str] | None) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -66,8 +67,7 @@ def root(
     ctx.obj = AppState(
         config_file=config, overrides=overrides, log_level=log_level, log_format=log_format
     )
-    _debug[0] = debug
-    _state[:] = [ctx.obj]
+    _invocation.debug, _invocation.app = debug, ctx.obj
 
 
 app.command()(crawl)
@@ -87,8 +87,15 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(fixtures.app, name="fixtures")
 
 
-_debug = [False]  # --debug, set by the root callback; read when a command has failed
-_state: list[AppState] = []
+@dataclass
+class _Invocation:
+    """What main() needs to know after a command failed; set by the root callback."""
+
+    debug: bool = False
+    app: AppState | None = None
+
+
+_invocation = _Invocation()
 
 
 def command():
@@ -118,14 +125,14 @@ def _flag_help_option(make):
 def main() -> None:
     """The one error boundary: known failures are one or two lines and exit 2."""
     try:
-        command()(prog_name="newswatch")
+        command()()
     except ConfigError as exc:
         _traceback_if_asked()
         typer.secho(f"newswatch: configuration error:\n{exc}", err=True, fg=typer.colors.RED)
         raise SystemExit(2) from exc
     except Exception as exc:
-        settings = _state[0]._settings if _state else None
-        message = known_failure(exc, settings.database_url if settings else None)
+        app_state = _invocation.app
+        message = known_failure(exc, app_state.loaded_database_url if app_state else None)
         if message is None:
             raise
         _traceback_if_asked()
@@ -134,5 +141,5 @@ def main() -> None:
 
 
 def _traceback_if_asked() -> None:
-    if _debug[0] or logging.getLogger().isEnabledFor(logging.DEBUG):
+    if _invocation.debug or logging.getLogger().isEnabledFor(logging.DEBUG):
         traceback.print_exc()

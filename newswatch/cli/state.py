@@ -29,6 +29,11 @@ class AppState:
             self._apply_logging(self._settings)
         return self._settings
 
+    @property
+    def loaded_database_url(self) -> str | None:
+        """The database in use, if the settings were read (for error messages)."""
+        return self._settings.database_url if self._settings else None
+
     def _apply_logging(self, settings: Settings) -> None:
         """The settings file's log_level/log_format, unless the command line chose."""
         if (self.log_level or not settings.log_level) and (

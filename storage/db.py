@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -115,8 +116,13 @@ def _sqlite_engine(parsed, read_only: bool) -> Engine:
                 "choose a location you can write to: --database PATH",
             ) from error
     if read_only and database and database != ":memory:":
-        path = quote(str(Path(database).expanduser().resolve()))
-        engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+        path = Path(database).expanduser().resolve()
+        options = "mode=ro"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+            # WAL readers need a -shm file beside the database; in a read-only folder with no
+            # writer (a writer's -wal would exist) the file cannot change: read it as such
+            options += "&immutable=1"
+        engine = create_engine(f"sqlite:///file:{quote(str(path))}?{options}&uri=true")
         event.listen(engine, "connect", _read_only_pragmas)
         return engine
     engine = create_engine(parsed)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import NEWSWATCH, PG_ADMIN_URL, REPO, NoServer, make_cli, need_postgres
 
@@ -148,3 +151,50 @@ def test_fixtures_serve_serves_the_sites_under_the_printed_origin_map(tmp_path: 
     finally:
         server.terminate()
         server.wait(60)
+
+
+def _read_only_mount_works(tmp_path: Path) -> bool:
+    probe = (
+        subprocess.run(
+            [
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                f"mount --bind {tmp_path} {tmp_path} && mount -o remount,bind,ro {tmp_path}",
+            ],
+            capture_output=True,
+        )
+        if shutil.which("unshare")
+        else None
+    )
+    return probe is not None and probe.returncode == 0
+
+
+def test_read_only_commands_on_a_read_only_folder(tmp_path: Path) -> None:
+    """The folder mounted read-only in a private mount namespace (needs root: else skipped)."""
+    folder = tmp_path / "db"
+    newswatch("--database", "db/news.db", "status", cwd=tmp_path)
+    for leftover in folder.glob("news.db?*"):
+        leftover.unlink()  # as after the last writer closed it
+    if not _read_only_mount_works(folder):
+        pytest.skip("cannot mount a folder read-only here (needs root and unshare)")
+    commands = "; ".join(
+        f"{NEWSWATCH} --database db/news.db {command} >> out.txt 2>&1; echo rc=$? >> out.txt"
+        for command in ("articles list", "status", "stories list", "alerts pending", "crawl")
+    )
+    mount = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}"
+    subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", f"{mount} && {{ {commands}; }}"],
+        cwd=tmp_path,
+        env={**os.environ, "NEWSWATCH_CONFIG": ""},
+        timeout=600,
+        check=True,
+    )
+    out = (tmp_path / "out.txt").read_text()
+    assert out.count("rc=0") == 4, out  # the four read-only commands
+    assert out.rstrip().endswith("rc=2") and "cannot open the SQLite file" in out  # crawl
+    assert "Traceback" not in out
+    assert sorted(p.name for p in folder.iterdir()) == ["news.db"]

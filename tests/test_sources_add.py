@@ -105,3 +105,21 @@ def test_walkthrough_own_source_to_alert_email(tmp_path: Path) -> None:
             assert all(story.title in str(mail.message["Subject"]) for mail in smtp.received)
         finally:
             smtp.stop()
+
+
+def test_add_falls_back_to_the_sitemap_robots_txt_names(tmp_path: Path) -> None:
+    sites = copy_sites(tmp_path)
+    site = sites / "kazpravda.kz"
+    (site / "robots.txt").write_text(
+        "User-agent: *\nAllow: /\nSitemap: https://kazpravda.kz/sitemap.xml\n", "utf-8"
+    )
+    spec = yaml.safe_load((site / "site.yaml").read_text("utf-8"))
+    spec["routes"]["/robots.txt"] = {"file": "robots.txt", "content_type": "text/plain"}
+    (site / "site.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    with FixtureServer(sites_dir=sites) as server:
+        cli = make_cli(tmp_path, str(tmp_path / "news.db"), server)
+        out = cli.run("sources", "add", "https://kazpravda.kz/", "--dry-run").stdout
+    assert "sitemap: https://kazpravda.kz/sitemap.xml (Sitemap: in robots.txt)" in out
+    assert "article_pattern: ^https?://(www\\.)?kazpravda\\.kz/" in out
+    for expected in (e for e in EXPECTED if e.source == "kazpravda" and e.kind == "seed"):
+        assert expected.title[:40] in out

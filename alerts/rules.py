@@ -166,6 +166,7 @@ class Rule:
     sources: frozenset[str] | None = None
     min_score: float = 0.0
     delivery: Delivery = IMMEDIATE
+    enabled: bool = True
 
 
 def _labelled(data: Any) -> Any:
@@ -185,9 +186,10 @@ def load_rules(
     aliases: Mapping[str, tuple[str, ...]] | None = None,
     topics_dir: Path | None = None,
     source_ids: Collection[str] | None = None,
+    include_disabled: bool = False,
 ) -> list[Rule]:
     """Read, validate and compile a rules file (default: the bundled config/rules.yaml).
-    Disabled rules are left out."""
+    Disabled rules are left out unless include_disabled (to try one before enabling it)."""
     path = path or BUNDLED_RULES
     topics_dir = topics_dir or BUNDLED_TOPICS
     aliases = aliases if aliases is not None else load_aliases()
@@ -207,7 +209,7 @@ def load_rules(
     topics: dict[str, Topic] = {}
     rules = []
     for item in spec.rules:
-        if not item.enabled:
+        if not item.enabled and not include_disabled:
             continue
         if item.topic is not None:
             if item.topic not in topics:
@@ -226,6 +228,7 @@ def load_rules(
                 sources=frozenset(item.sources) if item.sources else None,
                 min_score=item.min_score,
                 delivery=item.delivery,
+                enabled=item.enabled,
             )
         )
     return rules

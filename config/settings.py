@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from newswatch.config.errors import ConfigError
-from newswatch.config.sources import SourceSpec, load_sources
+from newswatch.config.sources import SourceSpec, load_sources, parse_interval
 from newswatch.config.yamlfile import read_yaml, validation_message
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -20,6 +21,19 @@ BUNDLED_SOURCES = CONFIG_DIR / "sources.yaml"
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "newswatch"
+
+
+def _is_path(value: str) -> bool:
+    return "://" not in value and not value.startswith("sqlite:")
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL, or a plain path meaning an SQLite file (what the demo prints)."""
+    if _is_path(value):
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    if value.startswith("postgres://"):
+        raise ValueError("SQLAlchemy does not know the postgres:// scheme: write postgresql://")
+    return value
 
 
 class CrawlSettings(BaseModel):
@@ -51,6 +65,28 @@ class SmtpSettings(BaseModel):
     from_address: str = "newswatch@localhost"
     timeout: float = Field(default=20.0, gt=0)
     ca_file: Path | None = None  # a private CA to trust (internal relays); default: system CAs
+
+
+class AlertSettings(BaseModel):
+    """Which stored articles may alert. The backlog (articles the feeds already carried when a
+    source was first crawled, or published before it was added, or older than max_age) is
+    stored and searchable but sends no email, unless alert_backlog (`--alert-backlog`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_age: str | None = "7d"  # like 2d, 36h; None: no age limit
+    alert_backlog: bool = False
+
+    @field_validator("max_age")
+    @classmethod
+    def _age(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_interval(value)
+        return value
+
+    @property
+    def max_age_delta(self) -> timedelta | None:
+        return parse_interval(self.max_age) if self.max_age else None
 
 
 class HealthSettings(BaseModel):
@@ -96,16 +132,15 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=1)
     rules_file: Path = CONFIG_DIR / "rules.yaml"
     smtp: SmtpSettings = SmtpSettings()
+    alerts: AlertSettings = AlertSettings()
     daemon: DaemonSettings = DaemonSettings()
-    log_level: str = "INFO"
+    log_level: str | None = None  # None: WARNING for commands, INFO for `run`
     log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod
-    def _default_database(cls, url: str) -> str:
-        if url:
-            return url
-        return f"sqlite:///{default_data_dir() / 'newswatch.db'}"
+    def _database(cls, url: str) -> str:
+        return database_url(url or str(default_data_dir() / "newswatch.db"))
 
     @field_validator("origin_map")
     @classmethod
@@ -143,6 +178,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         for key in ("sources_file", "rules_file"):  # relative to the file that names them
             if key in values:
                 values[key] = (path.parent / values[key]).resolve()
+        if isinstance(url := values.get("database_url"), str) and _is_path(url):
+            values["database_url"] = str((path.parent / Path(url).expanduser()).resolve())
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**values)

@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings as ScrapySettings
@@ -31,12 +31,21 @@ class SourceResult:
     counts: SourceRunCounts
 
 
+class CrawlWatch(Protocol):
+    """Follows a crawl as it goes (progress on a terminal); counts are read, never written."""
+
+    def begin(self, contexts: list[SourceContext]) -> None: ...
+
+    def source_done(self, context: SourceContext) -> None: ...
+
+
 async def crawl_sources(
     settings: Settings,
     sources: list[SourceSpec],
     sink: ArticleSink,
     *,
     active: set[AsyncCrawlerRunner] | None = None,
+    watch: CrawlWatch | None = None,
 ) -> list[SourceResult]:
     """One crawl of the given sources; needs the asyncio reactor running (run_on_reactor).
 
@@ -51,13 +60,18 @@ async def crawl_sources(
         SourceContext(source, sink, max_articles=settings.crawl.max_articles_per_source)
         for source in sources
     ]
+    if watch is not None:
+        watch.begin(contexts)
     tasks = []
     for context in contexts:
         crawler = Crawler(
             spider_class_for(context.source),
             ScrapySettings(scrapy_settings(settings, context.source)),
         )
-        tasks.append(runner.crawl(crawler, context=context))
+        task = runner.crawl(crawler, context=context)
+        if watch is not None:
+            task.add_done_callback(lambda _, context=context: watch.source_done(context))
+        tasks.append(task)
     try:
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     finally:

@@ -11,14 +11,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from newswatch.config.settings import Settings
+from newswatch.config.settings import AlertSettings, Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.storage import outbox
+from newswatch.storage.backlog import backlog_reasons
 from newswatch.storage.models import AlertDelivery, Article
 from newswatch.storage.outbox import NewDelivery
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from newswatch.alerts.engine import Matcher
+    from newswatch.alerts.rules import Rule
 
 log = logging.getLogger("newswatch.alerts")
 BATCH = 200
@@ -32,6 +36,7 @@ class AlertReport:
     sent_deliveries: int = 0
     failed_messages: int = 0
     errors: list[str] = field(default_factory=list)
+    backlog: int = 0  # stored articles not alerted: the backlog (storage/backlog.py)
 
 
 def load_matcher(settings: Settings, sources: list[SourceSpec]) -> Matcher:
@@ -65,17 +70,40 @@ def _deliveries_for(matcher: Matcher, article: Article) -> list[NewDelivery]:
     return deliveries
 
 
-def evaluate_new(sessions: sessionmaker[Session], matcher: Matcher, report: AlertReport) -> None:
-    """Deliveries and the 'checked' mark are written in one transaction per batch."""
+def evaluate_new(
+    sessions: sessionmaker[Session],
+    matcher: Matcher,
+    report: AlertReport,
+    settings: Settings | None = None,
+) -> None:
+    """Deliveries and the 'checked' mark are written in one transaction per batch. The backlog
+    is checked without deliveries unless settings.alerts.alert_backlog."""
+    policy = settings.alerts if settings else AlertSettings()
     while True:
         with sessions.begin() as session:
             articles = outbox.unchecked_articles(session, BATCH)
             if not articles:
                 return
-            deliveries = [d for a in articles for d in _deliveries_for(matcher, a)]
+            if not policy.alert_backlog:
+                backlog = backlog_reasons(session, articles, policy.max_age_delta)
+                _log_backlog(articles, backlog)
+                report.backlog += len(backlog)
+                articles_due = [a for a in articles if a.id not in backlog]
+            else:
+                articles_due = articles
+            deliveries = [d for a in articles_due for d in _deliveries_for(matcher, a)]
             report.queued += outbox.enqueue(session, deliveries)
             outbox.mark_checked(session, [a.id for a in articles])
             report.checked += len(articles)
+
+
+def _log_backlog(articles: list[Article], backlog: dict[int, str]) -> None:
+    by_reason: dict[tuple[str, str], int] = defaultdict(int)
+    for article in articles:
+        if article.id in backlog:
+            by_reason[(article.source_id, backlog[article.id])] += 1
+    for (source_id, reason), count in sorted(by_reason.items()):
+        log.info("%s: %d articles stored without alerts (%s)", source_id, count, reason)
 
 
 def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zones: dict):
@@ -160,7 +188,69 @@ def run_alerts(
     """Match what is new, queue it, send what is due. The daemon passes the matcher it loaded
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
-    evaluate_new(sessions, matcher or load_matcher(settings, sources), report)
+    evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings)
     if settings.smtp.host:
         deliver(settings, sessions, sources, report)
     return report
+
+
+def preview(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    sources: list[SourceSpec],
+    rule: Rule,
+    limit: int = 20,
+) -> tuple[EmailMessage | None, str]:
+    """The email `rule` would send now, and what it holds: its pending deliveries (to its
+    first recipient), else its matches among the newest stored articles. Nothing is sent
+    or marked."""
+    from newswatch.alerts.email import AlertItem, build_message
+    from newswatch.alerts.engine import Matcher
+    from newswatch.storage import repository
+
+    recipient = rule.recipients[0] if rule.recipients else "nobody@example.invalid"
+    names = {s.id: s.name for s in sources}
+    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    with sessions() as session:
+        pending = [
+            d
+            for d in outbox.due(session, None, ignore_backoff=True, rule=rule.name)
+            if d.recipient == recipient
+        ]
+        if pending:
+            items = [_item(session, d, names, zones) for d in pending]
+            ids = [d.id for d in pending]
+            what = f"{len(items)} pending deliveries to {recipient}"
+        else:
+            matcher = Matcher.from_rules([rule])
+            items, ids = [], []
+            for article in repository.list_articles(session, limit=limit):
+                document = _document(article)
+                for match in matcher.match(document):
+                    zone = zones.get(article.source_id)
+                    published = article.published.astimezone(zone) if article.published else None
+                    items.append(
+                        AlertItem(
+                            rule=rule.name,
+                            title=article.title or "",
+                            text=article.text,
+                            source=names.get(article.source_id, article.source_id),
+                            url=article.url,
+                            published=published.strftime("%Y-%m-%d %H:%M") if published else None,
+                            language=article.language,
+                            score=match.score,
+                            terms=match.to_json().get("terms", []),
+                            explanation=match.explanation,
+                        )
+                    )
+                    ids.append(article.id)
+            what = f"nothing pending; {len(items)} of the newest {limit} stored articles match"
+    if not items:
+        return None, what
+    return build_message(items, recipient, settings.smtp.from_address, ids), what
+
+
+def _document(article: Article):
+    from newswatch.alerts.document import Document
+
+    return Document(article.title or "", article.text, article.language, article.source_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
-from newswatch.crawler.runner import SourceResult, crawl_sources, run_on_reactor
+from newswatch.crawler.runner import CrawlWatch, SourceResult, crawl_sources, run_on_reactor
 from newswatch.crawler.sink import DatabaseSink
 from newswatch.scheduler.alerting import AlertReport, run_alerts
 from newswatch.scheduler.records import source_records
@@ -38,13 +38,16 @@ def crawl_once(
     trigger: str = "cli",
     *,
     alerts: bool = True,
+    watch: CrawlWatch | None = None,
 ) -> CrawlReport:
     """Crawl, record the run, then match the new articles and send the immediate alerts."""
     sessions = open_database(settings.database_url)
     with sessions.begin() as session:
         repository.sync_sources(session, source_records(sources))
         run_id = repository.start_run(session, trigger)
-    results = run_on_reactor(lambda: crawl_sources(settings, sources, DatabaseSink(sessions)))
+    results = run_on_reactor(
+        lambda: crawl_sources(settings, sources, DatabaseSink(sessions), watch=watch)
+    )
     with sessions.begin() as session:
         for result in results:
             repository.record_source_run(session, run_id, result.source_id, result.counts)

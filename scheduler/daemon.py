@@ -435,7 +435,8 @@ class Daemon:
     def _send_due(self) -> None:
         config = self.config
         report = AlertReport()
-        evaluate_new(self.sessions, config.matcher, report)  # e.g. after a crash mid-crawl
+        # e.g. after a crash mid-crawl
+        evaluate_new(self.sessions, config.matcher, report, config.settings)
         if config.settings.smtp.host:
             deliver(config.settings, self.sessions, config.sources, report)
         send_notices(config.settings, self.sessions)
@@ -443,7 +444,7 @@ class Daemon:
 
     def _send_digest(self, rule_name: str, report: AlertReport) -> None:
         config = self.config
-        evaluate_new(self.sessions, config.matcher, report)
+        evaluate_new(self.sessions, config.matcher, report, config.settings)
         if config.settings.smtp.host:
             deliver(
                 config.settings,

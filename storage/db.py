@@ -4,16 +4,60 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseUnavailable(Exception):
+    """A database newswatch cannot use: what is wrong, and what to do about it."""
+
+    def __init__(self, problem: str, remedy: str) -> None:
+        super().__init__(f"{problem}\n{remedy}")
+        self.problem = problem
+        self.remedy = remedy
+
+
+def explain(error: exc.DBAPIError | OSError, url: str | None) -> DatabaseUnavailable:
+    """The operator's view of a failure to open or migrate a database."""
+    where = make_url(url).render_as_string(hide_password=True) if url else "in use"
+    message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    lowered = message.lower()
+    if "does not exist" in lowered and "database" in lowered:
+        name = make_url(url).database if url else "named in database_url"
+        return DatabaseUnavailable(
+            f"the database {name!r} does not exist ({where})",
+            f"create it (createdb {name}) or fix database_url / --database",
+        )
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return DatabaseUnavailable(
+            f"cannot write to the database {where}: {message}",
+            "use a file in a folder you can write to (--database PATH), or fix its permissions",
+        )
+    if "unable to open database file" in lowered:
+        return DatabaseUnavailable(
+            f"cannot open the SQLite file {where}",
+            "check that its folder exists and that you can write to it, or pass --database PATH",
+        )
+    if isinstance(error, exc.DBAPIError):
+        return DatabaseUnavailable(
+            f"cannot reach the database {where}: {message}",
+            "is the server running? Check host, port, user and password in database_url",
+        )
+    return DatabaseUnavailable(f"cannot use the database {where}: {message}", "fix database_url")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,17 +71,74 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+def _read_only_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.close()
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """read_only (SQLite): open the file with mode=ro, so a read-only folder or file serves."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError as error:
+        raise DatabaseUnavailable(
+            f"{url!r} is not a database URL", "write a path or sqlite:///PATH or postgresql://..."
+        ) from error
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return _sqlite_engine(parsed, read_only)
     if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as error:
+        raise DatabaseUnavailable(
+            f"the driver for {parsed.get_backend_name()} is not installed ({error.name})",
+            "install it: pip install -e '.[postgres]'",
+        ) from error
+    except exc.NoSuchModuleError as error:
+        raise DatabaseUnavailable(
+            f"unknown database kind {parsed.drivername!r}",
+            "use sqlite:///PATH, a plain path, or postgresql://user@host/db",
+        ) from error
+
+
+def _sqlite_engine(parsed, read_only: bool) -> Engine:
+    database = parsed.database
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"cannot create the folder {folder} for the database: {error.strerror}",
+                "choose a location you can write to: --database PATH",
+            ) from error
+    if read_only and database and database != ":memory:":
+        path = Path(database).expanduser().resolve()
+        options = "mode=ro"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+            # WAL readers need a -shm file beside the database; in a read-only folder with no
+            # writer (a writer's -wal would exist) the file cannot change: read it as such
+            options += "&immutable=1"
+        engine = create_engine(f"sqlite:///file:{quote(str(path))}?{options}&uri=true")
+        event.listen(engine, "connect", _read_only_pragmas)
+        return engine
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _existing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    database = parsed.database
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and bool(database)
+        and database != ":memory:"
+        and Path(database).expanduser().is_file()
+    )
 
 
 MIGRATION_LOCK_ID = 0x6E657773  # "news": the advisory lock every newswatch process migrates under
@@ -57,13 +158,25 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the schema is at the newest migration: nothing to write, no lock to take."""
+    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent, cheap when up to date).
 
     Workers starting together on a fresh database take turns, so only one creates tables.
     """
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config = _alembic_config()
     is_sqlite = engine.dialect.name == "sqlite"
     with (
         _sqlite_file_lock(engine) if is_sqlite else contextlib.nullcontext(),
@@ -75,7 +188,20 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    engine = make_engine(url)
-    upgrade(engine)
+def open_database(url: str, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Migrate only when the schema is behind; read_only commands then read through a
+    read-only connection. Failures raise DatabaseUnavailable, saying what to do."""
+    try:
+        if read_only and _existing_sqlite_file(url):
+            engine = make_engine(url, read_only=True)
+            if is_current(engine):
+                log.debug("%s: schema current, reading through a read-only connection", url)
+                return sessionmaker(engine, expire_on_commit=False)
+            engine.dispose()
+        engine = make_engine(url)
+        if not is_current(engine):
+            log.debug("%s: schema behind, migrating", url)
+            upgrade(engine)
+    except (exc.DBAPIError, OSError) as error:
+        raise explain(error, url) from error
     return sessionmaker(engine, expire_on_commit=False)

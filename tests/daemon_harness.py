@@ -158,6 +158,9 @@ class DaemonWorld:
             "crawl": {"download_delay": 0.0, "timeout": 30, "retry_times": 0},
             "smtp": self.smtp.settings(),
             "daemon": {"grace_seconds": 15, "outbox_retry_seconds": 1},
+            # the fixture stories are backlog: these tests alert on them (the default baseline
+            # is tested in test_first_hour.py)
+            "alerts": {"alert_backlog": True},
             **{k: v for k, v in self.settings.items() if k != "database_url"},
         }
         path = self.tmp_path / "newswatch.yaml"

@@ -43,7 +43,8 @@ def delivered(fixture_server, tmp_path_factory):
     server = SmtpServer().start()
     try:
         cli = _cli(tmp_path, fixture_server, server.settings())
-        first = cli.run("--log-level", "DEBUG", "crawl")
+        # the fixture stories are the sources' backlog: alerted because the operator asks
+        first = cli.run("--log-level", "DEBUG", "crawl", "--alert-backlog")
         after_first = list(server.received)
         cli.run("crawl")
         yield cli, after_first, list(server.received), first.stderr
@@ -93,7 +94,7 @@ def test_smtp_down_then_refusing_then_up_delivers_each_alert_once(
     port = free_port()  # nothing listens here yet
     server = SmtpServer(port)
     cli = _cli(tmp_path, fixture_server, server.settings())
-    crawl = cli.run("crawl", "--source", "khovar-en")
+    crawl = cli.run("crawl", "--source", "khovar-en", "--alert-backlog")
     assert "2 failed (will retry)" in crawl.stdout  # one email per recipient
     [pending] = [p for p in cli.json_lines("alerts", "pending") if p["recipient"] == RECIPIENTS[0]]
     assert pending["attempts"] == 1 and "ConnectionRefusedError" in pending["last_error"]

@@ -21,7 +21,8 @@ def bad_crawl(fixture_server, tmp_path_factory) -> tuple[Cli, dict[str, dict], s
         f"sqlite:///{tmp_path / 'bad.db'}",
         fixture_server,
         sources_file=str(BAD_SOURCES),
-        crawl={"download_delay": 0, "timeout": 2, "max_body_bytes": 1_000_000, "retry_times": 0},
+        # /a/slow never answers; no healthy response, even on a loaded machine, takes 15 s
+        crawl={"download_delay": 0, "timeout": 15, "max_body_bytes": 1_000_000, "retry_times": 0},
     )
     result = cli.run("crawl", "--json", check=False)
     assert result.returncode == 1, "some sources failed entirely: exit status 1"

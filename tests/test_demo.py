@@ -3,6 +3,7 @@ appears, its alert email is shown."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -58,6 +59,8 @@ def test_demo_runs_the_daemon_until_the_new_article_is_alerted(tmp_path) -> None
     assert f"Subject: [newswatch] tajik-kazakh: {NEW_TITLE}" in email
     assert relations_story(0).url.rsplit("/", 3)[-2] in email  # the slug, in the link
     assert not (tmp_path / "data" / "newswatch").exists(), "demo must not touch the user's database"
+    assert "`newswatch demo --keep PATH` keeps it" in out
+    assert "`newswatch fixtures serve`" in out
 
 
 def test_demo_uses_the_configured_sources_and_an_immediate_rule(tmp_path) -> None:
@@ -81,7 +84,13 @@ def test_demo_uses_the_configured_sources_and_an_immediate_rule(tmp_path) -> Non
     assert "(relations will alert on the new article)" in result.stdout
     email = shown_alert(result.stdout)
     assert "To: desk@example.org" in email and NEW_TITLE in email
-    assert keep.exists()
+    # the way onward, as printed: look at the kept database
+    assert f"The demo database is kept at {keep}" in result.stdout
+    assert f"newswatch --database {keep} articles list" in result.stdout
+    listed = run_demo(tmp_path, "--database", str(keep), "articles", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    titles = [json.loads(line)["title"] for line in listed.stdout.splitlines()]
+    assert NEW_TITLE in titles and len(titles) == 5
 
 
 def test_demo_does_not_reuse_a_database(tmp_path) -> None:

@@ -4,9 +4,14 @@ fixture sites."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 from datetime import datetime
 
-from tests.conftest import REPO, make_cli
+import yaml
+
+from tests.conftest import NEWSWATCH, REPO, make_cli
+from tests.daemon_harness import KHOVAR_EN, wait_until
 
 FIELDS = [
     "source",
@@ -21,7 +26,9 @@ FIELDS = [
     "next_run",
     "failures_in_a_row",
     "problems",
+    "crawling_since",
 ]
+IDLE = {"outbox_pending": 0, "daemon": None, "crawls_in_progress": []}
 
 
 def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None:
@@ -32,11 +39,11 @@ def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None
     assert [s["source"] for s in before] == configured
     assert all(list(s) == FIELDS for s in before)
     assert all(s["last_run"] is None and s["status"] is None for s in before)
-    assert outbox == {"outbox_pending": 0}
+    assert outbox == IDLE
 
     for _ in range(2):
         started = datetime.now().astimezone()
-        crawled = {s["source"]: s for s in cli.json_lines("crawl")}
+        crawled = {s["source"]: s for s in cli.json_lines("crawl", "--alert-backlog")}
         *sources, outbox = cli.json_lines("status")
         assert [s["source"] for s in sources] == configured
         for status in sources:
@@ -49,7 +56,7 @@ def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None
             assert status["next_run"] is None  # no daemon has scheduled it
         # no SMTP server is configured: the alerts queued by the first crawl wait
         pending = cli.json_lines("alerts", "pending")
-        assert outbox == {"outbox_pending": len(pending)}
+        assert outbox == {**IDLE, "outbox_pending": len(pending)}
     assert len(pending) > 0
     # the last run is the second, economical one
     assert sum(s["not_modified"] + s["unchanged"] for s in sources) >= len(sources)
@@ -75,6 +82,67 @@ def test_status_shows_failures_and_sources_never_run(fixture_server, tmp_path) -
     assert gone["status"] == "failed" and gone["failed"] == 1
     assert gone["last_error"] == "https://badnews.example/feed-gone.rss: HTTP 404"
     assert all(s["last_run"] is None and s["new"] is None for s in by_id.values())
-    assert outbox == {"outbox_pending": 0}
+    assert outbox == IDLE
     table = cli.run("status").stdout
     assert "never run" in table and "HTTP 404" in table
+
+
+def test_status_during_a_first_crawl(fixture_server, tmp_path) -> None:
+    cli = make_cli(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'first.db'}",
+        fixture_server,
+        sources_file=str(REPO / "tests" / "data" / "bad_sources.yaml"),
+        crawl={"download_delay": 0, "timeout": 200, "retry_times": 0},  # /a/slow hangs
+    )
+    asked = fixture_server.log.paths("badnews.example").count("/a/slow")
+    crawl = subprocess.Popen(
+        [str(NEWSWATCH), "--config", str(cli.config), "crawl", "--source", "bad-malformed"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(
+            "the crawl to wait on the page that never answers",
+            lambda: fixture_server.log.paths("badnews.example").count("/a/slow") > asked,
+            timeout=120,
+        )
+        *sources, tail = cli.json_lines("status")
+        by_id = {s["source"]: s for s in sources}
+        assert by_id["bad-malformed"]["status"] is None  # no crawl has finished yet
+        assert by_id["bad-malformed"]["crawling_since"] is not None
+        assert [c["trigger"] for c in tail["crawls_in_progress"]] == ["cli"]
+        assert tail["daemon"] is None
+        row = next(
+            line for line in cli.run("status").stdout.splitlines() if "bad-malformed" in line
+        )
+        assert "first crawl" in row and "never run" not in row
+    finally:
+        crawl.terminate()
+        crawl.wait(60)
+
+
+def test_status_names_the_running_daemon(fixture_server, tmp_path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump({"sources": [KHOVAR_EN]}, allow_unicode=True))
+    cli = make_cli(
+        tmp_path, f"sqlite:///{tmp_path / 'd.db'}", fixture_server, sources_file=str(sources)
+    )
+    assert cli.json_lines("status")[-1]["daemon"] is None
+    daemon = subprocess.Popen(
+        [str(NEWSWATCH), "--config", str(cli.config), "run"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        holder = wait_until(
+            "status to name the daemon",
+            lambda: cli.json_lines("status")[-1]["daemon"],
+            timeout=120,
+        )
+        assert f"pid={daemon.pid} host={socket.gethostname()} since=" in holder
+        assert f"daemon: newswatch run pid={daemon.pid}" in cli.run("status").stdout
+    finally:
+        daemon.terminate()
+        assert daemon.wait(120) == 0
+    assert cli.json_lines("status")[-1]["daemon"] is None

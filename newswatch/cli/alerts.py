@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from newswatch.cli.failures import SmtpNotConfigured
 from newswatch.cli.output import print_json, print_table, shorten
-from newswatch.cli.state import state
+from newswatch.cli.state import fail, state
 
 app = typer.Typer(
     help="The alert outbox: what waits, what was sent, sending.", no_args_is_help=True
@@ -38,7 +41,7 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
     from newswatch.storage import outbox
     from newswatch.storage.db import open_database
 
-    sessions = open_database(state(ctx).settings.database_url)
+    sessions = open_database(state(ctx).settings.database_url, read_only=True)
     with sessions() as session:
         deliveries = outbox.listing(session, status, limit)
         if as_json:
@@ -67,8 +70,12 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
 @app.command("pending")
 def pending(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Deliveries not sent yet, with their attempts and last error."""
     _list(ctx, "pending", limit, as_json)
@@ -77,8 +84,12 @@ def pending(
 @app.command("sent")
 def sent(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Deliveries sent, newest first."""
     _list(ctx, "sent", limit, as_json)
@@ -90,6 +101,8 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
 
     app_state = state(ctx)
     settings = app_state.settings
+    if not settings.smtp.host:
+        raise SmtpNotConfigured
     sessions = open_database(settings.database_url)
     report = AlertReport()
     evaluate_new(sessions, load_matcher(settings, app_state.sources), report)
@@ -123,7 +136,7 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
 
 
 Digests = Annotated[bool, typer.Option("--digests", help="Also send digest deliveries now.")]
-AsJson = Annotated[bool, typer.Option("--json")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
 
 
 @app.command("send")
@@ -144,3 +157,73 @@ def retry(
 ) -> None:
     """Send every pending delivery now, without waiting for its backoff."""
     _send(ctx, ignore_backoff=True, digests=digests, as_json=as_json)
+
+
+@app.command("preview")
+def preview(
+    ctx: typer.Context,
+    rule_name: Annotated[str, typer.Argument(help="Rule name (disabled rules too).")],
+    out: Annotated[Path, typer.Option(help="Folder for RULE.txt, RULE.html and RULE.eml.")] = Path(
+        "."
+    ),
+    limit: Annotated[
+        int, typer.Option(min=1, help="Without pending deliveries: newest N stored articles.")
+    ] = 20,
+) -> None:
+    """Render the email RULE would send now (its pending deliveries, else its matches among
+    the newest stored articles) to text, HTML and .eml files; nothing is sent or marked."""
+    from newswatch.alerts.rules import load_rules
+    from newswatch.scheduler.alerting import preview as render
+    from newswatch.storage.db import open_database
+
+    app_state = state(ctx)
+    settings = app_state.settings
+    source_ids = [s.id for s in app_state.sources]
+    rules = load_rules(settings.rules_file, source_ids=source_ids, include_disabled=True)
+    [rule] = [r for r in rules if r.name == rule_name] or [None]
+    if rule is None:
+        raise fail(f"no rule named {rule_name!r} in {settings.rules_file}")
+    sessions = open_database(settings.database_url, read_only=True)
+    message, what = render(settings, sessions, app_state.sources, rule, limit)
+    typer.echo(f"rule {rule_name!r}: {what}")
+    if message is None:
+        raise fail("nothing to preview: no pending delivery and no matching article", code=1)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "-", rule_name)
+    for kind, suffix in (("plain", "txt"), ("html", "html")):
+        body = message.get_body(preferencelist=(kind,))
+        (out / f"{stem}.{suffix}").write_text(body.get_content() if body else "", "utf-8")
+    (out / f"{stem}.eml").write_bytes(bytes(message))
+    typer.echo(f"Subject: {message['Subject']}")
+    typer.echo(f"written: {out / stem}.txt, .html, .eml")
+
+
+@app.command("test-email")
+def test_email(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Argument(help="Where to send the test email.")],
+) -> None:
+    """Send one short email through the configured SMTP server, to check the settings."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
+    from newswatch.alerts.smtp import SendError, send
+
+    settings = state(ctx).settings
+    if not settings.smtp.host:
+        raise SmtpNotConfigured
+    message = EmailMessage()
+    message["Subject"] = "[newswatch] test email"
+    message["From"] = settings.smtp.from_address
+    message["To"] = address
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=settings.smtp.from_address.rpartition("@")[2])
+    message.set_content(
+        f"This test email went through {settings.smtp.host}:{settings.smtp.port} "
+        f"({settings.smtp.security}). Alert emails will take the same way.\n"
+    )
+    try:
+        send(message, settings.smtp)
+    except SendError as exc:
+        raise fail(f"not sent via {settings.smtp.host}:{settings.smtp.port}: {exc}", 1) from exc
+    typer.echo(f"sent to {address} via {settings.smtp.host}:{settings.smtp.port}")

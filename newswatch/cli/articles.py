@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli.output import print_json, print_table, shorten
-from newswatch.cli.state import AppState, fail, state
+from newswatch.cli.state import AppState, check_language, check_sources, fail, state
 from newswatch.storage import repository
 from newswatch.storage.db import open_database
 from newswatch.storage.models import Article
@@ -50,18 +50,25 @@ def article_json(article: Article, zone: tzinfo = UTC, with_text: bool = True) -
 @app.command("list")
 def list_articles(
     ctx: typer.Context,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
-    language: Annotated[str | None, typer.Option("--language", "-l")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source id (repeatable).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", "-l", help="Only this language: ru, kk, tg or en.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
 ) -> None:
     """List stored articles, newest first."""
     app_state = state(ctx)
     zones = source_zones(app_state)
-    sessions = open_database(app_state.settings.database_url)
+    source_ids, language = check_sources(app_state, source), check_language(language)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         articles = repository.list_articles(
-            session, source_ids=source or [], language=language, limit=limit
+            session, source_ids=source_ids, language=language, limit=limit
         )
         if as_json:
             for article in articles:
@@ -88,11 +95,13 @@ def list_articles(
 def show_article(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Article id or any URL it is known under.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Show one stored article with its text."""
     app_state = state(ctx)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         article = repository.find_article(session, key)
         if article is None:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from newswatch.cli.output import print_json, print_table
-from newswatch.cli.state import fail, state
+from newswatch.cli.progress import crawl_progress
+from newswatch.cli.state import AlertBacklog, fail, state, with_backlog
 
 
 def crawl(
@@ -16,8 +17,11 @@ def crawl(
         list[str] | None, typer.Option("--source", "-s", help="Source id (repeatable).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+    alert_backlog: AlertBacklog = False,
 ) -> None:
-    """Crawl the enabled sources (or the named ones) once and store new articles."""
+    """Crawl the enabled sources (or the named ones) once, store new articles, send alerts.
+    A source's first crawl (and articles older than alerts.max_age) alerts nobody unless
+    --alert-backlog."""
     from newswatch.scheduler.crawl_once import (  # Scrapy: only when crawling
         crawl_once,
         select_sources,
@@ -30,7 +34,8 @@ def crawl(
         raise fail(str(exc)) from exc
     if not sources:
         raise fail("no enabled sources to crawl")
-    report = crawl_once(app.settings, sources)
+    with crawl_progress(as_json) as watch:
+        report = crawl_once(with_backlog(app.settings, alert_backlog), sources, watch=watch)
     rows = []
     for result in report.results:
         c = result.counts
@@ -94,5 +99,23 @@ def crawl(
                     else ""
                 )
             )
+            if alerts.backlog:
+                typer.echo(
+                    f"{alerts.backlog} articles stored without alerts: the backlog of a first "
+                    "crawl, or older than alerts.max_age (--alert-backlog alerts on them)"
+                )
+    _warn_unsent(app.settings, report)
     if any(r.counts.status == "failed" for r in report.results):
         raise typer.Exit(1)
+
+
+def _warn_unsent(settings, report) -> None:
+    """Alerts were queued and nothing can send them: say so instead of "0 emails sent"."""
+    if report.alerts and report.alerts.queued and not settings.smtp.host:
+        typer.secho(
+            f"newswatch: warning: {report.alerts.queued} alert deliveries wait in the outbox, "
+            "no email was sent: no SMTP server is configured.\nSet smtp.host in the settings "
+            "file (or NEWSWATCH_SMTP__HOST), then run `newswatch alerts send`.",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )

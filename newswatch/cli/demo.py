@@ -87,6 +87,23 @@ def demo(
                 raise typer.Exit(1) from None
             finally:
                 daemon.kill()
+    _whats_next(keep.resolve() if keep else None)
+
+
+def _whats_next(kept: Path | None) -> None:
+    if kept is not None:
+        typer.echo(f"\nThe demo database is kept at {kept}. Look at it:")
+        for command in ("articles list", "stories list", "status", "alerts sent"):
+            typer.echo(f"  newswatch --database {kept} {command}")
+    else:
+        typer.echo(
+            "\nThe demo database was deleted. `newswatch demo --keep PATH` keeps it to look at "
+            "afterwards (`newswatch --database PATH articles list`)."
+        )
+    typer.echo(
+        "`newswatch fixtures serve` serves the fixture sites for your own experiments; "
+        'README.md, "Your own sources", goes on from here.'
+    )
 
 
 def _rules(app: AppState, story: Story, tmp: Path) -> tuple[Path, str]:
@@ -140,6 +157,9 @@ def _write_config(app, tmp, database, rules, interval, server, mailbox) -> Path:
             "from_address": "demo@newswatch.local",
         },
         "daemon": {"outbox_retry_seconds": 1, "grace_seconds": 10},
+        # a real first start stores what the feeds already carry without alerts; the demo
+        # alerts on it too, to show the emails of the first cycle
+        "alerts": {"alert_backlog": True},
     }
     config = tmp / "newswatch.yaml"
     config.write_text(yaml.safe_dump(settings, allow_unicode=True), "utf-8")

@@ -11,6 +11,7 @@ import typer
 from lxml import html as lxml_html
 
 from newswatch.cli.output import print_json, print_table, shorten
+from newswatch.cli.progress import counting
 from newswatch.cli.state import AppState, fail, state
 from newswatch.config.sources import SourceSpec, source_for_url
 from newswatch.crawler.pagemeta import canonical_url
@@ -85,26 +86,25 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL (one PATH only).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input.")] = False,
 ) -> None:
-    """Run the crawler's exact extraction on saved HTML files."""
+    """Run the crawler's exact extraction on saved HTML files: fields, then the text."""
     failed = False
-    rows = []
-    for path, source, article, error in _extract_all(state(ctx), paths, url, None):
+    for index, (path, source, article, error) in enumerate(
+        _extract_all(state(ctx), paths, url, None)
+    ):
         failed |= article is None
+        data = {"path": path, "source": source.id if source else None}
+        data.update(article.to_json() if article else {"error": error})
         if as_json:
-            data = {"path": path, "source": source.id if source else None}
-            data.update(article.to_json() if article else {"error": error})
             print_json(data)
-        else:
-            rows.append(
-                [
-                    path,
-                    article.language if article else "",
-                    article.published.date() if article and article.published else "",
-                    shorten(article.title if article else f"ERROR: {error}", 60),
-                ]
-            )
-    if not as_json:
-        print_table(["path", "lang", "published", "title"], rows)
+            continue
+        text = data.pop("text", None)
+        if index:
+            typer.echo("")
+        for name, value in data.items():
+            typer.echo(f"{name:13} {'' if value is None else value}")
+        if text:
+            typer.echo("")
+            typer.echo(text)
     if failed:
         raise typer.Exit(1)
 
@@ -127,20 +127,23 @@ def ingest(
     sink = DatabaseSink(sessions)
     failed = False
     rows = []
-    for path, spec, article, error in _extract_all(app, paths, url, source):
-        if article is not None and spec is None:
-            error, article = "cannot tell the source from the URL; pass --source", None
-        if article is None or spec is None:
-            failed = True
-            rows.append([path, "failed", "", error])
-            continue
-        outcome = sink.store(article, spec.id)
-        result = (
-            outcome.status
-            if outcome.reason in ("new", "url", "version")
-            else (f"{outcome.status} ({outcome.reason} copy, story {outcome.story_id})")
-        )
-        rows.append([path, result, spec.id, shorten(article.title, 60)])
+    with counting("storing", len(paths)) as advance:
+        for path, spec, article, error in _extract_all(app, paths, url, source):
+            if article is not None and spec is None:
+                error, article = "cannot tell the source from the URL; pass --source", None
+            if article is None or spec is None:
+                failed = True
+                rows.append([path, "failed", "", error])
+                advance("failed")
+                continue
+            outcome = sink.store(article, spec.id)
+            advance(outcome.status)
+            result = (
+                outcome.status
+                if outcome.reason in ("new", "url", "version")
+                else (f"{outcome.status} ({outcome.reason} copy, story {outcome.story_id})")
+            )
+            rows.append([path, result, spec.id, shorten(article.title, 60)])
     print_table(["path", "result", "source", "title / reason"], rows)
     if failed:
         raise typer.Exit(1)

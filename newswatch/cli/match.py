@@ -92,7 +92,7 @@ def match(
             continue
         for m in matches or [None]:
             if m is None:
-                rows.append([path, "-", "", shorten(document.title, 50)])
+                rows.append([path, "-", "", ""])
             else:
                 words = ", ".join(dict.fromkeys(hit.text for hit in m.terms))
                 rows.append([path, m.rule, f"{m.score:g}", shorten(words, 70)])

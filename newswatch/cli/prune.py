@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from newswatch.cli.output import print_json
+from newswatch.cli.progress import working
 from newswatch.cli.state import state
 from newswatch.storage.db import open_database
 from newswatch.storage.retention import prune as prune_state
@@ -19,13 +20,15 @@ def prune(
     days: Annotated[
         int | None, typer.Option(min=1, help="Window in days (default: retention_days).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Forget seen URLs and near-duplicate bands older than the retention window."""
     settings = state(ctx).settings
     window = days or settings.retention_days
     sessions = open_database(settings.database_url)
-    with sessions.begin() as session:
+    with working(f"expiring state older than {window} days", as_json), sessions.begin() as session:
         result = prune_state(session, utcnow() - timedelta(days=window))
     if as_json:
         print_json({"days": window, "urls": result.urls, "bands": result.bands})

@@ -16,19 +16,22 @@ RulesOption = Annotated[
 ]
 
 
-def _rules(ctx: typer.Context, rules_file: Path | None) -> list:
+def _rules(ctx: typer.Context, rules_file: Path | None, include_disabled: bool = False) -> list:
     from newswatch.alerts.rules import load_rules
 
     app_state = state(ctx)
     path = rules_file or app_state.settings.rules_file
-    return load_rules(path, source_ids=[s.id for s in app_state.sources])
+    source_ids = [s.id for s in app_state.sources]
+    return load_rules(path, source_ids=source_ids, include_disabled=include_disabled)
 
 
 @app.command("list")
 def list_rules(
     ctx: typer.Context,
     rules_file: RulesOption = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """List the enabled rules (validating the file)."""
     rules = _rules(ctx, rules_file)
@@ -67,11 +70,13 @@ def test_rule(
     from newswatch.storage import repository
     from newswatch.storage.db import open_database
 
-    rules = [r for r in _rules(ctx, rules_file) if r.name == name]
+    rules = [r for r in _rules(ctx, rules_file, include_disabled=True) if r.name == name]
     if not rules:
-        raise fail(f"no enabled rule named {name!r}")
+        raise fail(f"no rule named {name!r}")
+    if not rules[0].enabled:
+        typer.secho(f"rule {name!r} is disabled: it sends nothing until enabled", err=True)
     matcher = Matcher.from_rules(rules)
-    sessions = open_database(state(ctx).settings.database_url)
+    sessions = open_database(state(ctx).settings.database_url, read_only=True)
     rows, checked = [], 0
     with sessions() as session:
         for article in repository.list_articles(session, limit=limit):

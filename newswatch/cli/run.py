@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from newswatch.cli.state import fail, state
+from newswatch.cli.state import AlertBacklog, fail, state, with_backlog
 from newswatch.scheduler.logs import configure_logging
 
 log = logging.getLogger("newswatch.daemon")
@@ -27,6 +27,7 @@ def run(
             "over when it stops, instead of exiting.",
         ),
     ] = False,
+    alert_backlog: AlertBacklog = False,
 ) -> None:
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
@@ -37,7 +38,9 @@ def run(
     app = state(ctx)
     settings = app.settings  # broken configuration: exit 2 before anything starts
     app.sources  # noqa: B018 - validated now, not at the first job
-    configure_logging(app.log_level or settings.log_level, app.log_format or settings.log_format)
+    configure_logging(
+        app.log_level or settings.log_level or "INFO", app.log_format or settings.log_format
+    )
     engine = make_engine(settings.database_url)
     upgrade(engine)
     leadership = Leadership(engine)
@@ -57,10 +60,10 @@ def run(
             if stop.wait(settings.daemon.standby_poll_seconds):
                 raise typer.Exit(0) from None
     stop.restore()
-    raise typer.Exit(_run_daemon(app, leadership))
+    raise typer.Exit(_run_daemon(app, leadership, alert_backlog))
 
 
-def _run_daemon(app, leadership) -> int:
+def _run_daemon(app, leadership, alert_backlog: bool) -> int:
     from newswatch.crawler.runner import run_on_reactor
     from newswatch.scheduler.daemon import Daemon
 
@@ -68,6 +71,7 @@ def _run_daemon(app, leadership) -> int:
 
     def loader():
         settings, sources = app.reload()
+        settings = with_backlog(settings, alert_backlog)
         return settings.model_copy(update={"database_url": database}), sources
 
     daemons: list[Daemon] = []

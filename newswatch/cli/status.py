@@ -19,12 +19,12 @@ def status(
     """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
     bytes of its last crawl, the daemon's next run and failures in a row, open health
     problems; then the number of alert deliveries waiting in the outbox."""
-    from newswatch.storage import health, jobstate, repository
+    from newswatch.storage import health, jobstate, repository, running
     from newswatch.storage.db import open_database
 
     app = state(ctx)
     sources = app.sources
-    sessions = open_database(app.settings.database_url)
+    sessions = open_database(app.settings.database_url, read_only=True)
     with sessions() as session:
         runs = repository.latest_source_runs(session, [s.id for s in sources])
         pending = repository.count_pending_deliveries(session)
@@ -32,6 +32,12 @@ def status(
         problems: dict[str, list[str]] = {}
         for notice in health.open_notices(session):
             problems.setdefault(notice.source_id, []).append(notice.kind)
+        daemon = running.scheduler_holder(session, app.settings.database_url)
+        # without a live daemon, its unfinished jobs were interrupted, not running
+        crawling = running.sources_crawling(session) if daemon else {}
+        in_progress = [
+            run for run in running.crawls_in_progress(session) if daemon or run.trigger != "daemon"
+        ]
         reports = []
         for source in sources:
             report = _report(source.id, runs.get(source.id))
@@ -40,11 +46,16 @@ def status(
             report["next_run"] = next_run.isoformat() if next_run else None
             report["failures_in_a_row"] = job.consecutive_failures if job else 0
             report["problems"] = problems.get(source.id, [])
+            report["crawling_since"] = _crawling_since(report, source, crawling, in_progress)
             reports.append(report)
+    crawls = [
+        {"run_id": r.id, "trigger": r.trigger, "started": r.started_at.isoformat()}
+        for r in in_progress
+    ]
     if as_json:
         for report in reports:
             print_json(report)
-        print_json({"outbox_pending": pending})
+        print_json({"outbox_pending": pending, "daemon": daemon, "crawls_in_progress": crawls})
         return
     print_table(
         [
@@ -65,7 +76,7 @@ def status(
             [
                 r["source"],
                 r["last_run"][:19].replace("T", " ") if r["last_run"] else "-",
-                r["status"] or "never run",
+                _status_cell(r),
                 r["new"],
                 r["failed"],
                 r["not_modified"],
@@ -80,6 +91,27 @@ def status(
         ],
     )
     typer.echo(f"\noutbox: {pending} alert deliveries pending")
+    typer.echo(f"daemon: {daemon or 'not running (no newswatch run holds the scheduler lock)'}")
+    for crawl in crawls:
+        started = crawl["started"][:19].replace("T", " ")
+        typer.echo(
+            f"crawl in progress: run {crawl['run_id']} ({crawl['trigger']}), since {started}"
+        )
+
+
+def _crawling_since(report, source, crawling, in_progress) -> str | None:
+    """The daemon's crawl of this source, or (never crawled yet) a `crawl` command running."""
+    if job := crawling.get(source.id):
+        return job.last_started_at.isoformat()
+    if report["status"] is None and in_progress and source.enabled:
+        return in_progress[0].started_at.isoformat()
+    return None
+
+
+def _status_cell(report: dict[str, Any]) -> str:
+    if report["crawling_since"]:
+        return f"crawling ({report['status']} before)" if report["status"] else "first crawl…"
+    return report["status"] or "never run"
 
 
 def _report(source_id: str, run: Any) -> dict[str, Any]:

@@ -55,13 +55,15 @@ def story_json(story: Story, zones: dict) -> dict[str, Any]:
 @app.command("list")
 def list_stories(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per story.")] = False,
 ) -> None:
     """List stories, newest first, with the sources that carried each."""
     app_state = state(ctx)
     zones = source_zones(app_state)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         stories = repository.list_stories(session, limit=limit)
         if as_json:
@@ -88,11 +90,13 @@ def list_stories(
 def show_story(
     ctx: typer.Context,
     story_id: Annotated[int, typer.Argument(help="Story id.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
 ) -> None:
     """Show one story: its canonical copy and every other copy, with how each was matched."""
     app_state = state(ctx)
-    sessions = open_database(app_state.settings.database_url)
+    sessions = open_database(app_state.settings.database_url, read_only=True)
     with sessions() as session:
         story = repository.get_story(session, story_id)
         if story is None:

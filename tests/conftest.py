@@ -136,3 +136,6 @@ def make_cli(
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'newswatch.db'}"
+
+
+from tests.web_site import web_site  # noqa: E402, F401  (the web tests' shared server)

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NEWSWATCH, REPO, Cli, NoServer, make_cli
 
 TOKEN = "s3cret-token-for-tests"
@@ -171,9 +173,19 @@ def start_web(cli: Cli, *args: str, host: str = "127.0.0.1", token: str | None =
     raise AssertionError(f"newswatch web did not answer:\n{log.read_text()}")
 
 
-def running_site(folder: Path) -> Iterator[WebServer]:
-    server = start_web(filled_cli(folder))
+@dataclass
+class Site:
+    server: WebServer
+    cli: Cli
+    stories: list[dict]  # `stories list --json`, read once
+
+
+@pytest.fixture(scope="session")
+def web_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One filled database and one server for the HTTP and the browser tests."""
+    cli = filled_cli(tmp_path_factory.mktemp("web"))
+    server = start_web(cli)
     try:
-        yield server
+        yield Site(server, cli, cli.json_lines("stories", "list"))
     finally:
         server.stop()

@@ -239,8 +239,7 @@ def rules_page(request: Request) -> Response:
                 request,
                 "rules.html",
                 trial=trial,
-                query=q,
-                status=400 if trial.error or trial.too_long else 200,
+                query=q,  # a trial that finds an error is an answer, not a failed request
             )
     return site.page(request, "rules.html", trial=trial, query=q)
 

@@ -91,6 +91,15 @@ def page_html(url: str, language: str, published: str, title: str, paragraphs: l
     )
 
 
+def write_pages(folder: Path) -> list[str]:
+    files = []
+    for i, page in enumerate(PAGES):
+        path = folder / f"page{i}.html"
+        path.write_text(page_html(*page), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -103,12 +112,7 @@ def filled_cli(folder: Path, **settings: object) -> Cli:
     cli = make_cli(
         folder, f"sqlite:///{folder / 'web.db'}", NoServer(), rules_file=str(rules), **settings
     )
-    files = []
-    for i, page in enumerate(PAGES):
-        path = folder / f"page{i}.html"
-        path.write_text(page_html(*page), encoding="utf-8")
-        files.append(str(path))
-    cli.run("ingest", *files)
+    cli.run("ingest", *write_pages(folder))
     # Extraction strips tags from titles; a title stored with markup anyway (an older version,
     # another path in) must still render as text.
     with sqlite3.connect(folder / "web.db") as db:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +24,7 @@ from newswatch.alerts.morphology import (
     text_language,
 )
 from newswatch.alerts.normalize import script_of, tokenize
+from newswatch.alerts.normalize import words as text_words
 from newswatch.storage.models import Article
 from newswatch.storage.search import candidate_ids
 
@@ -31,6 +33,7 @@ MAX_WORDS = 8
 MIN_PREFIX = 3  # shorter prefixes would make every article a candidate
 MIN_SHARED_FORM = 4  # Kazakh/Tajik: two words match when they inflect one form this long
 CANDIDATES = 400  # newest candidates checked word by word
+CHUNK = 60
 
 
 class SearchQueryError(ValueError):
@@ -83,6 +86,7 @@ def prefix(word: str) -> str:
     return shortest if len(shortest) >= MIN_PREFIX else word[:MIN_PREFIX] or word
 
 
+@lru_cache(maxsize=200_000)  # news vocabularies repeat: each pair is decided once
 def word_matches(query_word: str, word: str, language: str | None) -> bool:
     if query_word == word:
         return True
@@ -97,14 +101,17 @@ def word_matches(query_word: str, word: str, language: str | None) -> bool:
 
 def check(article: Article, words: Sequence[str]) -> Hit | None:
     """The places of every query word in the article, or None when one is missing."""
-    hit, found = Hit(article), set()
+    hit, found, language = Hit(article), set(), article.language
+    heads = {w[:2] for w in words}  # a cheap test before the morphology
     for spans, text in ((hit.title_spans, article.title or ""), (hit.text_spans, article.text)):
-        for token in tokenize(text):
+        for norm, start, end in text_words(text):
+            if norm[:2] not in heads:
+                continue
             for query_word in words:
-                if word_matches(query_word, token.norm, article.language):
-                    spans.append(Span(token.start, token.end))
+                if word_matches(query_word, norm, language):
+                    spans.append(Span(start, end))
                     found.add(query_word)
-                    hit.matched.append(text[token.start : token.end])
+                    hit.matched.append(text[start:end])
                     break
     if len(found) < len(words):
         return None
@@ -113,14 +120,19 @@ def check(article: Article, words: Sequence[str]) -> Hit | None:
 
 
 def search(session: Session, query: str, limit: int = 50) -> list[Hit]:
-    """Articles holding every word of ``query`` in some form, newest first."""
+    """Articles holding every word of ``query`` in some form, newest first. Candidates are
+    checked newest first, a chunk at a time, until ``limit`` of them hold every word."""
     words = query_words(query)
     ids = candidate_ids(session, [[prefix(w)] for w in words], CANDIDATES)
-    if not ids:
-        return []
-    articles = session.scalars(
-        select(Article).options(selectinload(Article.urls)).where(Article.id.in_(ids))
-    )
-    hits = [hit for article in articles if (hit := check(article, words)) is not None]
+    hits: list[Hit] = []
+    for start in range(0, len(ids), CHUNK):
+        if len(hits) >= limit:
+            break
+        chunk = session.scalars(
+            select(Article)
+            .options(selectinload(Article.urls))
+            .where(Article.id.in_(ids[start : start + CHUNK]))
+        )
+        hits += [hit for article in chunk if (hit := check(article, words)) is not None]
     hits.sort(key=lambda h: (h.article.published is not None, h.article.published, h.article.id))
     return hits[::-1][:limit]

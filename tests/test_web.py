@@ -9,6 +9,7 @@ import json
 import re
 import urllib.error
 import urllib.parse
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -107,6 +108,16 @@ def test_trying_a_query_points_at_the_error_column(site) -> None:
     ok = page(server, f"/rules?q={q('переговоры')}")
     assert "1 of the newest 4 stored articles match" in ok
     assert "Токаев и Рахмон провели переговоры в Астане" in ok
+
+
+def test_sources_page_shows_health_and_new_items_per_day(site) -> None:
+    server, _ = site
+    body = page(server, "/sources")
+    row = re.search(r"<tr[^>]*>\s*<td>BAQ[^<]*<span class=\"id\">baq-kz</span>.*?</tr>", body, re.S)
+    assert row, body
+    assert "never run" in row.group()  # ingested by hand, never crawled
+    today = datetime.now(UTC).date().isoformat()
+    assert f"<title>{today}: 1 new</title>" in row.group()
 
 
 def test_alerts_page_counts_per_rule(site) -> None:

@@ -184,9 +184,7 @@ class Site:
     stories: list[dict]  # `stories list --json`, read once
 
 
-@pytest.fixture(scope="session")
-def web_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """One filled database and one server for the HTTP and the browser tests."""
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     cli = filled_cli(tmp_path_factory.mktemp("web"))
     server = start_web(cli)
     try:

@@ -195,7 +195,9 @@ def story_page(request: Request) -> Response:
 
 def sources_page(request: Request) -> Response:
     site: Site = request.app.state.site
-    return site.page(request, "sources.html", reports=_source_reports(site))
+    with site.sessions() as session:
+        per_day = queries.new_per_day(session)
+    return site.page(request, "sources.html", reports=_source_reports(site), per_day=per_day)
 
 
 def _source_reports(site: Site) -> list[dict[str, Any]]:

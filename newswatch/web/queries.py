@@ -102,3 +102,23 @@ def story_deliveries(session: Session, story_id: int) -> list[AlertDelivery]:
 
 def newest_articles(session: Session, limit: int) -> list[Article]:
     return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))
+
+
+def new_per_day(session: Session, days: int = 14) -> dict[str, list[tuple[date, int]]]:
+    """Per source, articles first stored on each of the last ``days`` UTC days (0s included)."""
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=days - 1)
+    day = func.date(Article.fetched_at)
+    rows = session.execute(
+        select(Article.source_id, day, func.count())
+        .where(Article.fetched_at >= _day(first))
+        .group_by(Article.source_id, day)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for source_id, when, n in rows:
+        counts.setdefault(source_id, {})[str(when)[:10]] = n
+    span = [first + timedelta(days=i) for i in range(days)]
+    return {
+        source_id: [(d, per_day.get(d.isoformat(), 0)) for d in span]
+        for source_id, per_day in counts.items()
+    }

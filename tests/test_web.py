@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
+from newswatch.web.security import RateLimit
 from tests.conftest import Cli
 from tests.web_site import EVIL_TITLE, TOKEN, Site, WebServer, get, start_web
 
@@ -170,6 +171,13 @@ def test_read_only_with_a_strict_content_security_policy(site) -> None:
         raise AssertionError("POST was accepted")
     except urllib.error.HTTPError as exc:
         assert exc.code == 405
+
+
+def test_searches_are_rate_limited_per_client() -> None:
+    limit = RateLimit(per_window=3, window_seconds=10)
+    assert [limit.allow("a", now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
+    assert limit.allow("b", now=3)  # another client is not slowed
+    assert limit.allow("a", now=10.5)  # the first request left the window
 
 
 def test_other_addresses_need_a_token(site) -> None:

@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "newswatch_token"
+MAX_CLIENTS = 1000
 HEADERS = {
     # No script at all, styles and images from this server only, forms only to it.
     "content-security-policy": (
@@ -99,8 +100,11 @@ class RateLimit:
         self.per_window, self.window = per_window, window_seconds
         self.recent: dict[str, deque[float]] = defaultdict(deque)
 
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
+    def allow(self, client: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if len(self.recent) > MAX_CLIENTS:  # forget idle clients: memory stays bounded
+            for idle in [c for c, t in self.recent.items() if now - t[-1] > self.window]:
+                del self.recent[idle]
         times = self.recent[client]
         while times and now - times[0] > self.window:
             times.popleft()

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from newswatch.alerts.rules import load_rules
 from newswatch.cli.state import AppState
@@ -140,6 +140,11 @@ def fill(url: str, articles: int, seed: int = 7) -> None:
             session.execute(insert(Article), rows)
 
 
+def stored(url: str) -> int:
+    with open_database(url)() as session:
+        return session.scalar(select(func.count(Article.id))) or 0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -175,11 +180,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--database", help="an already filled database (skips filling)")
+    parser.add_argument("--database", help="SQLAlchemy URL; filled only when it has no article")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newswatch-bench-web-") as tmp:
         url = args.database or f"sqlite:///{Path(tmp) / 'web.db'}"
-        if not args.database:
+        if not stored(url):
             began = time.perf_counter()
             fill(url, args.articles)
             print(f"filled {args.articles} articles in {time.perf_counter() - began:.0f} s")

@@ -4,22 +4,17 @@ in step with edits and deletions."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from newswatch.alerts.textsearch import search
 from newswatch.storage.db import open_database
-from newswatch.storage.models import Article, ArticleUrl
-from tests.conftest import NoServer, make_cli
-from tests.web_site import write_pages
-
-
-def _stored(tmp_path: Path, url: str):
-    cli = make_cli(tmp_path, url, NoServer())
-    cli.run("ingest", *write_pages(tmp_path))
-    return cli, open_database(url)
+from newswatch.storage.models import AlertDelivery, Article, ArticleUrl
+from tests.conftest import Cli, NoServer, make_cli
+from tests.web_site import Site, write_pages
 
 
 def _urls(sessions, query: str) -> list[str]:
@@ -27,14 +22,21 @@ def _urls(sessions, query: str) -> list[str]:
         return [hit.article.url for hit in search(session, query)]
 
 
+def _database(cli: Cli) -> Path:
+    return cli.config.parent / "web.db"  # the shared site's SQLite file (tests/web_site.py)
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_search_finds_other_forms_on_both_backends(backend: str, tmp_path: Path, request) -> None:
-    url = (
-        f"sqlite:///{tmp_path / 's.db'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    cli, sessions = _stored(tmp_path, url)
+def test_search_finds_other_forms_on_both_backends(
+    backend: str, tmp_path: Path, request, web_site: Site
+) -> None:
+    if backend == "sqlite":  # the web tests' database: the same pages, already stored
+        cli, url = web_site.cli, f"sqlite:///{_database(web_site.cli)}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        cli = make_cli(tmp_path, url, NoServer())
+        cli.run("ingest", *write_pages(tmp_path))
+    sessions = open_database(url)
     found = cli.json_lines("search", "Тәжікстанға келіссөздер")  # the text: -ның, келіссөз
     assert [a["url"] for a in found] == ["https://baq.kz/news/1001"]
     assert set(found[0]["matched"]) == {"Тәжікстанның", "Тәжікстан", "келіссөз"}
@@ -46,15 +48,20 @@ def test_search_finds_other_forms_on_both_backends(backend: str, tmp_path: Path,
     ]
 
 
-def test_the_index_follows_edits_and_deletions(tmp_path: Path) -> None:
-    _, sessions = _stored(tmp_path, f"sqlite:///{tmp_path / 's.db'}")
+def test_the_index_follows_edits_and_deletions(tmp_path: Path, web_site: Site) -> None:
+    copy = tmp_path / "copy.db"  # a private copy of the shared database, to change
+    with sqlite3.connect(_database(web_site.cli)) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    sessions = open_database(f"sqlite:///{copy}")
     assert _urls(sessions, "тенге") == ["https://kazpravda.kz/n/3001"]
     edited = update(Article).where(Article.url.contains("kazpravda"))
     with sessions.begin() as session:
         session.execute(edited.values(title="Нефть", text="Рынок нефти вырос."))
     assert _urls(sessions, "тенге") == []
     assert _urls(sessions, "нефть") == ["https://kazpravda.kz/n/3001"]
+    gone = select(Article.id).where(Article.url.contains("kazpravda")).scalar_subquery()
     with sessions.begin() as session:
-        session.execute(delete(ArticleUrl).where(ArticleUrl.url.contains("kazpravda")))
-        session.execute(delete(Article).where(Article.url.contains("kazpravda")))
+        for table in (AlertDelivery, ArticleUrl):
+            session.execute(delete(table).where(table.article_id == gone))
+        session.execute(delete(Article).where(Article.id == gone))
     assert _urls(sessions, "нефть") == []

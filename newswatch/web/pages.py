@@ -27,13 +27,12 @@ def stream_page(request: Request) -> Response:
     chosen = stream_filter(request)
     with site.sessions() as session:
         stories = queries.stream(session, chosen)
-        langs = queries.languages(session)
         return site.page(
             request,
             "stream.html",
             stories=stories,
             chosen=chosen,
-            languages=langs,
+            languages=site.languages,
             canonical=_canonical,
             page_size=queries.PAGE,
         )

@@ -50,11 +50,6 @@ def stream(session: Session, f: StreamFilter) -> list[Story]:
     return list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
 
 
-def languages(session: Session) -> list[str]:
-    found = session.scalars(select(Article.language).distinct().where(Article.language.isnot(None)))
-    return sorted(found)
-
-
 def alert_counts(session: Session) -> dict[str, dict[str, int]]:
     """Per rule: sent, pending (not tried yet or waiting) and failing (pending after a failed
     attempt, retried with backoff)."""

@@ -34,6 +34,8 @@ class Site:
         settings = app_state.settings
         self.sources = app_state.sources
         self.source_names = {s.id: s.name for s in self.sources}
+        # the filter's choices come from the configuration: no scan of 100,000 articles
+        self.languages = sorted({lang for s in self.sources for lang in s.languages})
         self.zones: dict[str, tzinfo] = {s.id: s.tz for s in self.sources}
         self.sessions: sessionmaker[Session] = open_database(settings.database_url)
         self.rules = rules

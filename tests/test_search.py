@@ -8,10 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import delete, select, text, update
 
 from newswatch.alerts.textsearch import search
-from newswatch.storage.db import open_database
+from newswatch.storage.db import MIGRATIONS_DIR, make_engine, open_database
 from newswatch.storage.models import AlertDelivery, Article, ArticleUrl
 from tests.conftest import Cli, NoServer, make_cli
 from tests.web_site import Site, write_pages
@@ -65,3 +67,36 @@ def test_the_index_follows_edits_and_deletions(tmp_path: Path, web_site: Site) -
             session.execute(delete(table).where(table.article_id == gone))
         session.execute(delete(Article).where(Article.id == gone))
     assert _urls(sessions, "нефть") == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_articles_stored_before_the_search_migration_are_found(
+    backend: str, tmp_path: Path, request
+) -> None:
+    url = (
+        f"sqlite:///{tmp_path / 'old.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")  # the schema before full-text search
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
+                " VALUES ('s', 'S', '[\"kk\"]', 'feed', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (source_id, canonical_url, url, title, text, language,"
+                " fetched_at, content_hash, word_count, version, dedup_reason) VALUES ('s',"
+                " 'https://s.kz/1', 'https://s.kz/1', 'Сапар', 'Тәжікстанның делегациясы келді.',"
+                " 'kk', CURRENT_TIMESTAMP, 'h1', 4, 1, 'new')"
+            )
+        )
+    sessions = open_database(url)  # upgrades to head, as every command does
+    assert _urls(sessions, "Тәжікстанға") == ["https://s.kz/1"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,6 +95,14 @@ def tokenize(text: str) -> list[Token]:
         tokens.append(Token(norm, start, match.end(), breaks=bool(tokens) and not gap_ok))
         previous_end = match.end()
     return tokens
+
+
+def words(text: str) -> Iterator[tuple[str, int, int]]:
+    """(normalised word, start, end) of each word of ``text``: tokenize without the phrase
+    breaks, for callers that only look words up."""
+    for match in _WORD.finditer(text):
+        if norm := normalize_word(match.group()):
+            yield norm, match.start(), match.end()
 
 
 def normalize_text(text: str) -> str:

@@ -118,6 +118,17 @@ class DaemonSettings(BaseModel):
     health: HealthSettings = HealthSettings()
 
 
+class WebSettings(BaseModel):
+    """`newswatch web`: where it listens and the token it asks for. Without a token it only
+    listens on a loopback address. The token comes from NEWSWATCH_WEB__AUTH (SecretStr)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    auth: SecretStr | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -134,6 +145,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     alerts: AlertSettings = AlertSettings()
     daemon: DaemonSettings = DaemonSettings()
+    web: WebSettings = WebSettings()
     log_level: str | None = None  # None: WARNING for commands, INFO for `run`
     log_format: Literal["text", "json"] = "text"
 

@@ -136,3 +136,11 @@ def make_cli(
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'newswatch.db'}"
+
+
+@pytest.fixture(scope="session")
+def web_site(tmp_path_factory: pytest.TempPathFactory):
+    """One filled database and one `newswatch web` for the HTTP and the browser tests."""
+    from tests.web_site import shared_site
+
+    yield from shared_site(tmp_path_factory)

@@ -33,8 +33,14 @@ def test_models_match_migrations(database_url: str) -> None:
     engine = make_engine(database_url)
     _upgrade(engine, "head")
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": _orm_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def _orm_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Full-text search objects (migration 0009) live outside the ORM on purpose."""
+    return not (name or "").startswith(("articles_fts", "ix_articles_fts"))
 
 
 def test_articles_of_the_first_schema_get_stories(database_url: str) -> None:

@@ -19,8 +19,10 @@ from newswatch.cli.feed import feed
 from newswatch.cli.match import match
 from newswatch.cli.prune import prune
 from newswatch.cli.run import run
+from newswatch.cli.search import search
 from newswatch.cli.state import AppState
 from newswatch.cli.status import status
+from newswatch.cli.web import web
 from newswatch.config import ConfigError
 from newswatch.scheduler.logs import configure_logging
 
@@ -79,6 +81,8 @@ app.command()(demo)
 app.command()(prune)
 app.command()(status)
 app.command()(run)
+app.command()(search)
+app.command()(web)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")

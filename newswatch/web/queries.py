@@ -1,0 +1,119 @@
+"""The reads behind the pages that the storage layer has no function for yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from newswatch.storage.models import AlertDelivery, Article, Story
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class StreamFilter:
+    rule: str | None = None
+    source: str | None = None
+    language: str | None = None
+    since: date | None = None  # first published on or after (UTC day)
+    until: date | None = None  # ... on or before
+    page: int = 0
+
+
+def _day(value: date, end: bool = False) -> datetime:
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start
+
+
+def stream(session: Session, f: StreamFilter) -> list[Story]:
+    """Stories newest first. A rule's stories are those it matched (its outbox rows)."""
+    query = select(Story).options(selectinload(Story.articles))
+    if f.source or f.language:
+        copy = select(Article.id).where(Article.story_id == Story.id)
+        if f.source:
+            copy = copy.where(Article.source_id == f.source)
+        if f.language:
+            copy = copy.where(Article.language == f.language)
+        query = query.where(exists(copy))
+    if f.rule:
+        query = query.where(
+            Story.id.in_(select(AlertDelivery.story_id).where(AlertDelivery.rule == f.rule))
+        )
+    if f.since:
+        query = query.where(Story.first_published >= _day(f.since))
+    if f.until:
+        query = query.where(Story.first_published < _day(f.until, end=True))
+    query = query.order_by(Story.first_published.desc(), Story.id.desc())
+    return list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
+
+
+def alert_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Per rule: sent, pending (not tried yet or waiting) and failing (pending after a failed
+    attempt, retried with backoff)."""
+    failing = (AlertDelivery.status == "pending") & (AlertDelivery.attempts > 0)
+    rows = session.execute(
+        select(AlertDelivery.rule, AlertDelivery.status, failing, func.count()).group_by(
+            AlertDelivery.rule, AlertDelivery.status, failing
+        )
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for rule, status, is_failing, n in rows:
+        entry = counts.setdefault(rule, {"sent": 0, "pending": 0, "failed": 0})
+        key = "failed" if is_failing else status
+        entry[key] = entry.get(key, 0) + n
+    return counts
+
+
+def rule_deliveries(session: Session, rule: str, limit: int = 50) -> list[AlertDelivery]:
+    """The newest story deliveries of a rule, one per story (a story goes to many people)."""
+    first = (
+        select(func.min(AlertDelivery.id))
+        .where(AlertDelivery.rule == rule)
+        .group_by(AlertDelivery.story_id)
+    )
+    return list(
+        session.scalars(
+            select(AlertDelivery)
+            .options(selectinload(AlertDelivery.story), selectinload(AlertDelivery.article))
+            .where(AlertDelivery.id.in_(first))
+            .order_by(AlertDelivery.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def story_deliveries(session: Session, story_id: int) -> list[AlertDelivery]:
+    return list(
+        session.scalars(
+            select(AlertDelivery)
+            .where(AlertDelivery.story_id == story_id)
+            .order_by(AlertDelivery.rule, AlertDelivery.recipient)
+        )
+    )
+
+
+def newest_articles(session: Session, limit: int) -> list[Article]:
+    return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))
+
+
+def new_per_day(session: Session, days: int = 14) -> dict[str, list[tuple[date, int]]]:
+    """Per source, articles first stored on each of the last ``days`` UTC days (0s included)."""
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=days - 1)
+    day = func.date(Article.fetched_at)
+    rows = session.execute(
+        select(Article.source_id, day, func.count())
+        .where(Article.fetched_at >= _day(first))
+        .group_by(Article.source_id, day)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for source_id, when, n in rows:
+        counts.setdefault(source_id, {})[str(when)[:10]] = n
+    span = [first + timedelta(days=i) for i in range(days)]
+    return {
+        source_id: [(d, per_day.get(d.isoformat(), 0)) for d in span]
+        for source_id, per_day in counts.items()
+    }

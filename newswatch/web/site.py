@@ -1,0 +1,111 @@
+"""What every request needs, built once (settings, sessions, rules, templates), and what
+pages and API share: the stream filter of a request, the source reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from newswatch.alerts.engine import Matcher
+from newswatch.alerts.rules import Rule
+from newswatch.cli.state import AppState
+from newswatch.cli.status import _report as source_report
+from newswatch.storage import health, jobstate, repository
+from newswatch.storage.db import open_database
+from newswatch.web import queries
+from newswatch.web.security import RateLimit
+from newswatch.web.trial import definitions
+
+HERE = Path(__file__).resolve().parent
+
+
+class Site:
+    """What every request needs, built once: settings, sessions, rules, time zones."""
+
+    def __init__(self, app_state: AppState, rules: list[Rule]) -> None:
+        settings = app_state.settings
+        self.sources = app_state.sources
+        self.source_names = {s.id: s.name for s in self.sources}
+        # the filter's choices come from the configuration: no scan of 100,000 articles
+        self.languages = sorted({lang for s in self.sources for lang in s.languages})
+        self.zones: dict[str, tzinfo] = {s.id: s.tz for s in self.sources}
+        self.sessions: sessionmaker[Session] = open_database(settings.database_url)
+        self.rules = rules
+        self.matcher = Matcher.from_rules(rules)
+        self.defined = definitions(settings.rules_file)
+        self.limit = RateLimit()
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False
+        )
+        self.templates.filters["when"] = self.when
+        self.templates.filters["replace_page"] = with_page
+
+    def when(self, value: datetime | None, source_id: str | None = None) -> str:
+        """A time in the publisher's zone, with the zone: the date the publisher printed."""
+        if value is None:
+            return "—"
+        local = value.astimezone(self.zones.get(source_id or "", UTC))
+        return local.strftime("%Y-%m-%d %H:%M %Z")
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        template = self.templates.get_template(name)
+        body = template.render(request=request, site=self, **context)
+        return HTMLResponse(body, status_code=status)
+
+    def throttle(self, request: Request) -> None:
+        if not self.limit.allow(request.client.host if request.client else "?"):
+            raise HTTPException(429, "too many searches; wait a few seconds")
+
+
+def with_page(params: Any, page: int) -> str:
+    return urlencode([(k, v) for k, v in params.multi_items() if k != "page"] + [("page", page)])
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: not a date (YYYY-MM-DD): {value[:20]!r}") from None
+
+
+def stream_filter(request: Request) -> queries.StreamFilter:
+    params = request.query_params
+    page = params.get("page", "0")
+    return queries.StreamFilter(
+        rule=params.get("rule") or None,
+        source=params.get("source") or None,
+        language=params.get("language") or None,
+        since=parse_date(params.get("since"), "since"),
+        until=parse_date(params.get("until"), "until"),
+        page=min(int(page), 1000) if page.isdigit() else 0,
+    )
+
+
+def source_reports(site: Site) -> list[dict[str, Any]]:
+    """The data of `newswatch status --json`, one dict per source."""
+    with site.sessions() as session:
+        runs = repository.latest_source_runs(session, [s.id for s in site.sources])
+        jobs = jobstate.load_states(session)
+        problems: dict[str, list[str]] = {}
+        for notice in health.open_notices(session):
+            problems.setdefault(notice.source_id, []).append(notice.kind)
+    reports = []
+    for source in site.sources:
+        report = source_report(source.id, runs.get(source.id))
+        job = jobs.get(f"crawl:{source.id}")
+        next_run = job.next_run_at if job and source.enabled else None
+        report["next_run"] = next_run.isoformat() if next_run else None
+        report["failures_in_a_row"] = job.consecutive_failures if job else 0
+        report["problems"] = problems.get(source.id, [])
+        reports.append(report)
+    return reports

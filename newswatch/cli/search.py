@@ -15,7 +15,9 @@ from newswatch.cli.state import fail, state
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find (all of them), in any form.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500)] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=500, help="At most this many articles.")
+    ] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
 ) -> None:
     """Search titles and texts of stored articles, newest first (the web search box's code)."""

@@ -2,9 +2,10 @@
 
 Jobs: `crawl:<source>` per enabled source (its interval or cron, with jitter), `digest:<rule>`
 per digest rule, `outbox` (retry what failed, every outbox_retry_seconds), `retention` (daily).
-A job never runs twice at once (max_instances=1) and missed runs coalesce into one. Blocking
-work (matching, SMTP, pruning) runs in a worker thread, one alert pass at a time, so a slow mail
-server never holds up the crawls that share the reactor.
+A job never runs twice at once (max_instances=1) and missed runs coalesce into one. A crawl job
+ends when its pages are stored: it only queues its source for the alert worker, which matches
+and sends in a worker thread, one pass at a time, for every source queued meanwhile. So a slow
+or hanging mail server never holds up a crawl.
 
 What a restart needs is in the database: job_state (last and next run, failures in a row),
 crawl runs, fetch validators, the outbox. Nothing is decided from memory alone.
@@ -93,8 +94,11 @@ class Daemon:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._runners: set[Any] = set()  # Scrapy runners of the crawls in flight
         self._alert_lock = asyncio.Lock()
+        self._alerts_queued: set[str] = set()  # crawled sources waiting for the alert worker
+        self._alerts_wanted = asyncio.Event()
         self._domain_locks: dict[str, asyncio.Lock] = {}
         self._scheduler: AsyncIOScheduler | None = None
+        self._worker: asyncio.Task[None] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -106,6 +110,7 @@ class Daemon:
         self._schedule_everything()
         self._scheduler.start()
         self._install_signals(loop)
+        self._worker = loop.create_task(self._tracked(self._alert_worker)())
         daemon = self.config.settings.daemon
         if daemon.metrics_port is not None:
             port = self.metrics.serve(daemon.metrics_host, daemon.metrics_port)
@@ -131,6 +136,7 @@ class Daemon:
             log.info("stopping: %s", reason, extra={"event": "stopping"})
             self.exit_code = exit_code
             self._stop.set()
+            self._alerts_wanted.set()  # the alert worker ends after its current pass
 
     def _install_signals(self, loop: asyncio.AbstractEventLoop) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -350,8 +356,8 @@ class Daemon:
                 "failures_in_a_row": failures,
             },
         )
-        if not self._stop.is_set():
-            await self._in_thread(self._alerts_and_health, source_id)
+        self._alerts_queued.add(source_id)
+        self._alerts_wanted.set()
 
     def _after_crawl(self, source: SourceSpec, failures: int) -> None:
         """Remember when it is due next; a failing source backs off exponentially (interval x
@@ -414,6 +420,19 @@ class Daemon:
         with self.sessions.begin() as session:
             jobstate.job_finished(session, "retention", "ok")
 
+    async def _alert_worker(self) -> None:
+        """Match, send and check health for the sources crawled since its last pass."""
+        while True:
+            await self._alerts_wanted.wait()
+            if self._stop.is_set():
+                return  # the shutdown flushes the outbox
+            self._alerts_wanted.clear()
+            source_ids, self._alerts_queued = sorted(self._alerts_queued), set()
+            try:
+                await self._in_thread(self._alerts_and_health, source_ids)
+            except Exception:
+                log.exception("alert pass for %s failed", ", ".join(source_ids))
+
     async def _check_leadership(self) -> None:
         if not await asyncio.to_thread(self.leadership.still_held):
             log.error("lost the scheduler lock (database connection gone); stopping")
@@ -425,11 +444,12 @@ class Daemon:
         async with self._alert_lock:
             return await asyncio.to_thread(work, *args)
 
-    def _alerts_and_health(self, source_id: str) -> None:
+    def _alerts_and_health(self, source_ids: list[str]) -> None:
         config = self.config
         report = run_alerts(config.settings, config.sources, self.sessions, config.matcher)
         self._count_alerts(report)
-        check_source(config.settings, self.sessions, source_id)
+        for source_id in source_ids:
+            check_source(config.settings, self.sessions, source_id)
         send_notices(config.settings, self.sessions)
 
     def _send_due(self) -> None:

@@ -3,8 +3,11 @@ send what is due. Each step is idempotent, so a crash anywhere loses and repeats
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newswatch.alerts")
 BATCH = 200
+# The daemon's leader-only writes run inside its fence (storage.leader.Leadership.fenced);
+# one-shot commands have none.
+Fence = Callable[[], AbstractContextManager[None]]
+NO_FENCE: Fence = contextlib.nullcontext
 
 
 @dataclass
@@ -65,10 +72,12 @@ def _deliveries_for(matcher: Matcher, article: Article) -> list[NewDelivery]:
     return deliveries
 
 
-def evaluate_new(sessions: sessionmaker[Session], matcher: Matcher, report: AlertReport) -> None:
+def evaluate_new(
+    sessions: sessionmaker[Session], matcher: Matcher, report: AlertReport, fence: Fence = NO_FENCE
+) -> None:
     """Deliveries and the 'checked' mark are written in one transaction per batch."""
     while True:
-        with sessions.begin() as session:
+        with fence(), sessions.begin() as session:
             articles = outbox.unchecked_articles(session, BATCH)
             if not articles:
                 return
@@ -112,11 +121,10 @@ def deliver(
     mode: str | None = "immediate",
     ignore_backoff: bool = False,
     rule: str | None = None,
+    fence: Fence = NO_FENCE,
 ) -> None:
-    """One email per recipient with all its due stories; sent, then marked sent."""
-    from newswatch.alerts.email import build_message
-    from newswatch.alerts.smtp import SendError, send
-
+    """One email per recipient with all its due stories; sent, then marked sent. Each email
+    is claimed and sent inside the fence: a deposed leader sends nothing more."""
     names = {s.id: s.name for s in sources}
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
     with sessions() as session:
@@ -127,28 +135,44 @@ def deliver(
             rule = None if delivery.mode == "immediate" else delivery.rule
             groups[(delivery.recipient, rule)].append(delivery)
         for (recipient, _), deliveries in groups.items():
-            ids = [d.id for d in deliveries]
-            items = [_item(session, d, names, zones) for d in deliveries]
-            message = build_message(items, recipient, settings.smtp.from_address, ids)
-            try:
-                send(message, settings.smtp)
-            except SendError as exc:
-                outbox.mark_failed(session, deliveries, str(exc))
-                session.commit()
-                report.failed_messages += 1
-                report.errors.append(f"{recipient}: {exc}")
-                log.warning("alert email to %s not sent, will retry: %s", recipient, exc)
-                continue
-            outbox.mark_sent(session, ids, message["Message-ID"])
-            session.commit()
-            report.sent_messages += 1
-            report.sent_deliveries += len(ids)
-            log.info(
-                "alert email to %s: %d stories",
-                recipient,
-                len(ids),
-                extra={"event": "email_sent", "recipient": recipient, "deliveries": len(ids)},
-            )
+            with fence():
+                _send_group(session, settings, report, recipient, deliveries, names, zones)
+
+
+def _send_group(
+    session: Session,
+    settings: Settings,
+    report: AlertReport,
+    recipient: str,
+    deliveries: list[AlertDelivery],
+    names: dict[str, str],
+    zones: dict[str, tzinfo],
+) -> None:
+    from newswatch.alerts.email import build_message
+    from newswatch.alerts.smtp import SendError, send
+
+    ids = [d.id for d in deliveries]
+    items = [_item(session, d, names, zones) for d in deliveries]
+    message = build_message(items, recipient, settings.smtp.from_address, ids)
+    try:
+        send(message, settings.smtp)
+    except SendError as exc:
+        outbox.mark_failed(session, deliveries, str(exc))
+        session.commit()
+        report.failed_messages += 1
+        report.errors.append(f"{recipient}: {exc}")
+        log.warning("alert email to %s not sent, will retry: %s", recipient, exc)
+        return
+    outbox.mark_sent(session, ids, message["Message-ID"])
+    session.commit()
+    report.sent_messages += 1
+    report.sent_deliveries += len(ids)
+    log.info(
+        "alert email to %s: %d stories",
+        recipient,
+        len(ids),
+        extra={"event": "email_sent", "recipient": recipient, "deliveries": len(ids)},
+    )
 
 
 def run_alerts(
@@ -156,11 +180,12 @@ def run_alerts(
     sources: list[SourceSpec],
     sessions: sessionmaker[Session],
     matcher: Matcher | None = None,
+    fence: Fence = NO_FENCE,
 ) -> AlertReport:
     """Match what is new, queue it, send what is due. The daemon passes the matcher it loaded
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
-    evaluate_new(sessions, matcher or load_matcher(settings, sources), report)
+    evaluate_new(sessions, matcher or load_matcher(settings, sources), report, fence)
     if settings.smtp.host:
-        deliver(settings, sessions, sources, report)
+        deliver(settings, sessions, sources, report, fence=fence)
     return report

@@ -246,6 +246,19 @@ class JobState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class LeaderEpoch(Base):
+    """The fencing token of the scheduler: one row whose epoch each new leader increments.
+    Leader-only writes check it in their transaction, so a leader that lost its lock without
+    noticing can no longer claim, send or reschedule once a successor has started."""
+
+    __tablename__ = "leadership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    epoch: Mapped[int] = mapped_column(BigInteger, default=0)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class HealthNotice(Base):
     """A problem with a source (failing, stale, collapsed text), emailed once when it opens,
     retried until sent, closed when the source is healthy again."""

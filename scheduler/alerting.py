@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.storage import outbox
-from newswatch.storage.models import AlertDelivery, Article
+from newswatch.storage.models import AlertDelivery, AlertMessage, Article
 from newswatch.storage.outbox import NewDelivery
 
 if TYPE_CHECKING:
@@ -123,55 +123,81 @@ def deliver(
     rule: str | None = None,
     fence: Fence = NO_FENCE,
 ) -> None:
-    """One email per recipient with all its due stories; sent, then marked sent. Each email
-    is claimed and sent inside the fence: a deposed leader sends nothing more."""
+    """First the emails composed earlier and not known to be sent, byte for byte; then one
+    new email per recipient with its due stories (per recipient and rule for digests): composed
+    and committed, then sent, then marked sent. Each inside the fence: a deposed leader sends
+    nothing more."""
     names = {s.id: s.name for s in sources}
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
     with sessions() as session:
+        for message in outbox.unsent_messages(session, ignore_backoff=ignore_backoff):
+            with fence():
+                _send_stored(session, settings, report, message)
         due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
-        # immediate: one email per recipient; digest: one per recipient and rule
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
             rule = None if delivery.mode == "immediate" else delivery.rule
             groups[(delivery.recipient, rule)].append(delivery)
         for (recipient, _), deliveries in groups.items():
             with fence():
-                _send_group(session, settings, report, recipient, deliveries, names, zones)
+                message = _compose(session, settings, recipient, deliveries, names, zones)
+                session.commit()  # from here on, this email is resent as it is
+                _send_stored(session, settings, report, message)
 
 
-def _send_group(
+def _compose(
     session: Session,
     settings: Settings,
-    report: AlertReport,
     recipient: str,
     deliveries: list[AlertDelivery],
     names: dict[str, str],
     zones: dict[str, tzinfo],
-) -> None:
-    from newswatch.alerts.email import build_message
-    from newswatch.alerts.smtp import SendError, send
+) -> AlertMessage:
+    from newswatch.alerts.email import MAIL_POLICY, build_message
 
     ids = [d.id for d in deliveries]
     items = [_item(session, d, names, zones) for d in deliveries]
-    message = build_message(items, recipient, settings.smtp.from_address, ids)
+    email = build_message(items, recipient, settings.smtp.from_address, ids)
+    return outbox.compose(
+        session,
+        deliveries,
+        recipient,
+        str(email["Subject"]),
+        str(email["Message-ID"]),
+        email.as_bytes(policy=MAIL_POLICY),
+    )
+
+
+def _send_stored(
+    session: Session, settings: Settings, report: AlertReport, message: AlertMessage
+) -> None:
+    from newswatch.alerts.smtp import SendError, send_stored
+
+    smtp = settings.smtp
     try:
-        send(message, settings.smtp)
+        send_stored(message.content, smtp.from_address, message.recipient, smtp)
     except SendError as exc:
-        outbox.mark_failed(session, deliveries, str(exc))
+        outbox.message_failed(session, message, str(exc))
         session.commit()
         report.failed_messages += 1
-        report.errors.append(f"{recipient}: {exc}")
-        log.warning("alert email to %s not sent, will retry: %s", recipient, exc)
+        report.errors.append(f"{message.recipient}: {exc}")
+        log.warning("alert email to %s not sent, will retry: %s", message.recipient, exc)
         return
-    outbox.mark_sent(session, ids, message["Message-ID"])
+    ids = outbox.message_sent(session, message)
     session.commit()
     report.sent_messages += 1
     report.sent_deliveries += len(ids)
     log.info(
         "alert email to %s: %d stories",
-        recipient,
+        message.recipient,
         len(ids),
-        extra={"event": "email_sent", "recipient": recipient, "deliveries": len(ids)},
+        extra={
+            "event": "email_sent",
+            "recipient": message.recipient,
+            "deliveries": len(ids),
+            "message_id": message.message_id,
+            "attempt": message.attempts,
+        },
     )
 
 

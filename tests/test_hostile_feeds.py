@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newswatch.crawler.feeds import parse_feed
 from newswatch.fixtures.publish import relations_story
 from newswatch.fixtures.server import Site
 from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, daemon_world, wait_until
@@ -82,6 +83,46 @@ def _quadratic_entity_feed() -> bytes:
         f"<item><title>t</title><link>https://bomb.example/a/1</link>"
         f"<description>{refs}</description></item></channel></rss>"
     ).encode()
+
+
+def _feed_with(doctype: str, title: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}\n<rss version="2.0"><channel>'
+        f"<title>F</title><item><title>{title}</title><link>https://f.example/a/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("doctype", "title", "reason"),
+    [
+        (  # billion laughs: entities within entities
+            '<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+            "&b;",
+            "external, parameter or nested",
+        ),
+        (  # XXE
+            '<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+            "&x;",
+            "external, parameter or nested",
+        ),
+        (
+            "<!DOCTYPE rss [" + "".join(f'<!ENTITY e{n} "x">' for n in range(60)) + "]>",
+            "t",
+            "declares 60 XML entities",
+        ),
+    ],
+)
+def test_hostile_entity_declarations_are_refused_with_a_reason(doctype, title, reason) -> None:
+    result = parse_feed(_feed_with(doctype, title))
+    assert result.entries == [] and reason in (result.problem or ""), result.problem
+
+
+def test_a_small_entity_used_a_few_times_is_not_refused() -> None:
+    """Within the bounds: read as feedparser reads it (its loose parser keeps the reference)."""
+    result = parse_feed(_feed_with('<!DOCTYPE rss [<!ENTITY kz "Қазақстан">]>', "&kz; и &kz;"))
+    assert "refused" not in (result.problem or "")
+    assert [e.link for e in result.entries] == ["https://f.example/a/1"]
 
 
 def _peak_rss(pid: int) -> int:

@@ -16,18 +16,8 @@ import pytest
 from tests.conftest import REPO
 
 SKIP_IN_COPY = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    "build",
-    "dist",
-    "*.egg-info",
-    "__pycache__",
-    ".pytest_cache",
-    ".ruff_cache",
-    "cache",
-    "out",
-    "*.db",
-    "*.db-*",
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
+    "cache", "out", "*.db", "*.db-*",
 )
 
 
@@ -81,8 +71,8 @@ def make_unrelated_config_wheel(dest: Path) -> Path:
         archive.writestr("config/__init__.py", 'OWNER = "someone else"\n')
         archive.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: config\nVersion: 1.0\n")
         archive.writestr(
-            f"{info}/WHEEL",
-            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+            "Tag: py3-none-any\n",
         )
         archive.writestr(f"{info}/RECORD", "")
     return wheel
@@ -100,9 +90,7 @@ def wheel_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = venv / "bin" / "python"
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
+        capture_output=True, text=True, check=True,
     ).stdout.strip()
     Path(purelib, "dependencies-from-test-env.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
@@ -110,20 +98,9 @@ def wheel_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     unrelated = make_unrelated_config_wheel(tmp_path_factory.mktemp("unrelated"))
     for package in (unrelated, wheel):
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "--python",
-                str(python),
-                "install",
-                "-q",
-                "--no-deps",
-                "--no-index",
-                str(package),
-            ],
-            capture_output=True,
-            text=True,
+            [sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+             "--no-deps", "--no-index", str(package)],
+            capture_output=True, text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
     return venv
@@ -148,11 +125,7 @@ def test_newswatch_demo_runs_from_the_installed_wheel(wheel_venv: Path, tmp_path
     env |= {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
     result = subprocess.run(
         [wheel_venv / "bin" / "newswatch", "demo"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=tmp_path,
+        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stdout + result.stderr
@@ -162,9 +135,6 @@ def test_newswatch_demo_runs_from_the_installed_wheel(wheel_venv: Path, tmp_path
     # -m works too, and the help names the command
     help_text = subprocess.run(
         [wheel_venv / "bin" / "python", "-m", "newswatch", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
+        capture_output=True, text=True, env=env, cwd=tmp_path,
     )
     assert help_text.returncode == 0 and "Usage: python -m newswatch" in help_text.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from newswatch.config.settings import SmtpSettings
@@ -14,6 +15,16 @@ class SendError(Exception):
 
 
 def send(message: EmailMessage, smtp: SmtpSettings) -> None:
+    _session(smtp, lambda client: client.send_message(message))
+
+
+def send_stored(content: bytes, sender: str, recipient: str, smtp: SmtpSettings) -> None:
+    """Send an email composed earlier, byte for byte (a resend keeps its Message-ID and
+    content)."""
+    _session(smtp, lambda client: client.sendmail(sender, [recipient], content))
+
+
+def _session(smtp: SmtpSettings, transfer: Callable[[smtplib.SMTP], object]) -> None:
     if not smtp.host:
         raise SendError("no SMTP host configured (smtp.host / NEWSWATCH_SMTP__HOST)")
     context = ssl.create_default_context(cafile=str(smtp.ca_file) if smtp.ca_file else None)
@@ -30,7 +41,7 @@ def send(message: EmailMessage, smtp: SmtpSettings) -> None:
             if smtp.username:
                 password = smtp.password.get_secret_value() if smtp.password else ""
                 client.login(smtp.username, password)
-            client.send_message(message)
+            transfer(client)
     except smtplib.SMTPResponseException as exc:
         detail = (
             exc.smtp_error.decode("utf-8", "replace")

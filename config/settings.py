@@ -48,7 +48,9 @@ class CrawlSettings(BaseModel):
     timeout: float = Field(default=20.0, gt=0)
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
     retry_times: int = Field(default=1, ge=0, le=5)
-    max_articles_per_source: int = Field(default=500, ge=1)
+    max_articles_per_source: int = Field(default=500, ge=1)  # new pages per source and poll
+    # a feed's entries beyond this are skipped for good (real feeds list 10–300)
+    max_feed_entries: int = Field(default=1000, ge=1)
 
 
 class SmtpSettings(BaseModel):

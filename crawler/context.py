@@ -38,6 +38,7 @@ class SourceContext:
     source: SourceSpec
     sink: ArticleSink
     max_articles: int = 500
+    max_feed_entries: int = 1000
     counts: SourceRunCounts = field(default_factory=SourceRunCounts)
     discovery_pages_read: int = 0  # feeds, sitemaps and listings that could be read
 

@@ -10,6 +10,12 @@ from datetime import UTC, datetime
 import feedparser
 
 from newswatch.crawler.encoding import decode_body
+from newswatch.crawler.xmlbounds import (
+    MAX_FEED_ENTRIES,
+    DocumentRefused,
+    check_entities,
+    trim_entries,
+)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -31,6 +37,7 @@ class FeedResult:
     version: str = ""
     encoding: str = ""
     problem: str | None = None  # why the feed is broken or not a feed; entries may still exist
+    skipped: int = 0  # entries beyond MAX_FEED_ENTRIES, never read
 
     @property
     def is_feed(self) -> bool:
@@ -56,17 +63,26 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
-def parse_feed(body: bytes, http_charset: str | None = None) -> FeedResult:
-    """Decode the bytes ourselves (feedparser misreads mislabelled cp1251/UTF-8), then parse."""
+def parse_feed(
+    body: bytes, http_charset: str | None = None, max_entries: int = MAX_FEED_ENTRIES
+) -> FeedResult:
+    """Decode the bytes ourselves (feedparser misreads mislabelled cp1251/UTF-8), refuse
+    entity bombs, keep the first max_entries entries, then parse."""
     if not body.strip():
         return FeedResult(problem="empty body")
     text, encoding = decode_body(body, http_charset)
     text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    try:
+        check_entities(text)
+    except DocumentRefused as exc:
+        return FeedResult(encoding=encoding, problem=f"refused: {exc}")
+    trimmed = trim_entries(text.encode("utf-8"), max_entries)
     parsed = feedparser.parse(
-        text.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"}
+        trimmed.data, response_headers={"content-type": "application/xml; charset=utf-8"}
     )
     result = FeedResult(version=parsed.get("version", ""), encoding=encoding)
-    for raw in parsed.entries:
+    result.skipped = max(trimmed.entries - trimmed.kept, len(parsed.entries) - max_entries, 0)
+    for raw in parsed.entries[:max_entries]:
         entry = FeedEntry(
             title=plain_text(raw.get("title")),
             link=(raw.get("link") or "").strip() or None,

@@ -57,7 +57,12 @@ async def crawl_sources(
     if active is not None:
         active.add(runner)
     contexts = [
-        SourceContext(source, sink, max_articles=settings.crawl.max_articles_per_source)
+        SourceContext(
+            source,
+            sink,
+            max_articles=settings.crawl.max_articles_per_source,
+            max_feed_entries=settings.crawl.max_feed_entries,
+        )
         for source in sources
     ]
     if watch is not None:

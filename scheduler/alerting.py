@@ -3,8 +3,11 @@ send what is due. Each step is idempotent, so a crash anywhere loses and repeats
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -15,7 +18,7 @@ from newswatch.config.settings import AlertSettings, Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.storage import outbox
 from newswatch.storage.backlog import backlog_reasons
-from newswatch.storage.models import AlertDelivery, Article
+from newswatch.storage.models import AlertDelivery, AlertMessage, Article
 from newswatch.storage.outbox import NewDelivery
 
 if TYPE_CHECKING:
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newswatch.alerts")
 BATCH = 200
+# The daemon's leader-only writes run inside its fence (storage.leader.Leadership.fenced);
+# one-shot commands have none.
+Fence = Callable[[], AbstractContextManager[None]]
+NO_FENCE: Fence = contextlib.nullcontext
 
 
 @dataclass
@@ -75,12 +82,13 @@ def evaluate_new(
     matcher: Matcher,
     report: AlertReport,
     settings: Settings | None = None,
+    fence: Fence = NO_FENCE,
 ) -> None:
     """Deliveries and the 'checked' mark are written in one transaction per batch. The backlog
     is checked without deliveries unless settings.alerts.alert_backlog."""
     policy = settings.alerts if settings else AlertSettings()
     while True:
-        with sessions.begin() as session:
+        with fence(), sessions.begin() as session:
             articles = outbox.unchecked_articles(session, BATCH)
             if not articles:
                 return
@@ -140,43 +148,84 @@ def deliver(
     mode: str | None = "immediate",
     ignore_backoff: bool = False,
     rule: str | None = None,
+    fence: Fence = NO_FENCE,
 ) -> None:
-    """One email per recipient with all its due stories; sent, then marked sent."""
-    from newswatch.alerts.email import build_message
-    from newswatch.alerts.smtp import SendError, send
-
+    """First the emails composed earlier and not known to be sent, byte for byte; then one
+    new email per recipient with its due stories (per recipient and rule for digests): composed
+    and committed, then sent, then marked sent. Each inside the fence: a deposed leader sends
+    nothing more."""
     names = {s.id: s.name for s in sources}
     zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
     with sessions() as session:
+        for message in outbox.unsent_messages(session, ignore_backoff=ignore_backoff):
+            with fence():
+                _send_stored(session, settings, report, message)
         due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
-        # immediate: one email per recipient; digest: one per recipient and rule
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
             rule = None if delivery.mode == "immediate" else delivery.rule
             groups[(delivery.recipient, rule)].append(delivery)
         for (recipient, _), deliveries in groups.items():
-            ids = [d.id for d in deliveries]
-            items = [_item(session, d, names, zones) for d in deliveries]
-            message = build_message(items, recipient, settings.smtp.from_address, ids)
-            try:
-                send(message, settings.smtp)
-            except SendError as exc:
-                outbox.mark_failed(session, deliveries, str(exc))
-                session.commit()
-                report.failed_messages += 1
-                report.errors.append(f"{recipient}: {exc}")
-                log.warning("alert email to %s not sent, will retry: %s", recipient, exc)
-                continue
-            outbox.mark_sent(session, ids, message["Message-ID"])
-            session.commit()
-            report.sent_messages += 1
-            report.sent_deliveries += len(ids)
-            log.info(
-                "alert email to %s: %d stories",
-                recipient,
-                len(ids),
-                extra={"event": "email_sent", "recipient": recipient, "deliveries": len(ids)},
-            )
+            with fence():
+                message = _compose(session, settings, recipient, deliveries, names, zones)
+                session.commit()  # from here on, this email is resent as it is
+                _send_stored(session, settings, report, message)
+
+
+def _compose(
+    session: Session,
+    settings: Settings,
+    recipient: str,
+    deliveries: list[AlertDelivery],
+    names: dict[str, str],
+    zones: dict[str, tzinfo],
+) -> AlertMessage:
+    from newswatch.alerts.email import MAIL_POLICY, build_message
+
+    ids = [d.id for d in deliveries]
+    items = [_item(session, d, names, zones) for d in deliveries]
+    email = build_message(items, recipient, settings.smtp.from_address, ids)
+    return outbox.compose(
+        session,
+        deliveries,
+        recipient,
+        str(email["Subject"]),
+        str(email["Message-ID"]),
+        email.as_bytes(policy=MAIL_POLICY),
+    )
+
+
+def _send_stored(
+    session: Session, settings: Settings, report: AlertReport, message: AlertMessage
+) -> None:
+    from newswatch.alerts.smtp import SendError, send_stored
+
+    smtp = settings.smtp
+    try:
+        send_stored(message.content, smtp.from_address, message.recipient, smtp)
+    except SendError as exc:
+        outbox.message_failed(session, message, str(exc))
+        session.commit()
+        report.failed_messages += 1
+        report.errors.append(f"{message.recipient}: {exc}")
+        log.warning("alert email to %s not sent, will retry: %s", message.recipient, exc)
+        return
+    ids = outbox.message_sent(session, message)
+    session.commit()
+    report.sent_messages += 1
+    report.sent_deliveries += len(ids)
+    log.info(
+        "alert email to %s: %d stories",
+        message.recipient,
+        len(ids),
+        extra={
+            "event": "email_sent",
+            "recipient": message.recipient,
+            "deliveries": len(ids),
+            "message_id": message.message_id,
+            "attempt": message.attempts,
+        },
+    )
 
 
 def run_alerts(
@@ -184,13 +233,22 @@ def run_alerts(
     sources: list[SourceSpec],
     sessions: sessionmaker[Session],
     matcher: Matcher | None = None,
+    fence: Fence = NO_FENCE,
 ) -> AlertReport:
     """Match what is new, queue it, send what is due. The daemon passes the matcher it loaded
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
-    evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings)
+    sessions: sessionmaker[Session],
+    matcher: Matcher,
+    report: AlertReport,
+    settings: Settings | None = None,
+    fence: Fence = NO_FENCE,
+) -> None:
+    """Deliveries and the 'checked' mark are written in one transaction per batch. The backlog
+    is checked without deliveries unless settings.alerts.alert_backlog."""
+    policy = settings.alerts if settings else AlertSettings()
     if settings.smtp.host:
-        deliver(settings, sessions, sources, report)
+        deliver(settings, sessions, sources, report, fence=fence)
     return report
 
 

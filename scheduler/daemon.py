@@ -2,9 +2,10 @@
 
 Jobs: `crawl:<source>` per enabled source (its interval or cron, with jitter), `digest:<rule>`
 per digest rule, `outbox` (retry what failed, every outbox_retry_seconds), `retention` (daily).
-A job never runs twice at once (max_instances=1) and missed runs coalesce into one. Blocking
-work (matching, SMTP, pruning) runs in a worker thread, one alert pass at a time, so a slow mail
-server never holds up the crawls that share the reactor.
+A job never runs twice at once (max_instances=1) and missed runs coalesce into one. A crawl job
+ends when its pages are stored: it only queues its source for the alert worker, which matches
+and sends in a worker thread, one pass at a time, for every source queued meanwhile. So a slow
+or hanging mail server never holds up a crawl.
 
 What a restart needs is in the database: job_state (last and next run, failures in a row),
 crawl runs, fetch validators, the outbox. Nothing is decided from memory alone.
@@ -19,7 +20,7 @@ import os
 import random
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -45,17 +46,20 @@ from newswatch.scheduler.records import source_records
 from newswatch.scheduler.triggers import cron_trigger, missed_since, schedule_trigger, usual_gap
 from newswatch.storage import jobstate, repository
 from newswatch.storage.db import open_database
-from newswatch.storage.leader import Leadership
+from newswatch.storage.leader import Fenced, Leadership, LeadershipTaken
 from newswatch.storage.retention import prune
 from newswatch.storage.types import utcnow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from newswatch.alerts.engine import Matcher
     from newswatch.alerts.rules import Rule
 
 log = logging.getLogger("newswatch.daemon")
 Loader = Callable[[], tuple[Settings, list[SourceSpec]]]
-LEADER_CHECK_SECONDS = 30.0
+LEADER_CHECK_SECONDS = 1.0  # a lost lock stops crawling and sending within about this
+EXIT_DEPOSED = 3  # a successor took the lock: as `newswatch run` beside a running scheduler
 
 
 @dataclass(frozen=True)
@@ -93,19 +97,30 @@ class Daemon:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._runners: set[Any] = set()  # Scrapy runners of the crawls in flight
         self._alert_lock = asyncio.Lock()
+        self._alerts_queued: set[str] = set()  # crawled sources waiting for the alert worker
+        self._alerts_wanted = asyncio.Event()
         self._domain_locks: dict[str, asyncio.Lock] = {}
         self._scheduler: AsyncIOScheduler | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._leader_check = asyncio.Lock()
+        self.deposed = False  # a successor holds the lock: no flush, no more writes
+        self._stopping: list[asyncio.Future[Any]] = []  # crawls being stopped when deposed
 
     # --- lifecycle -------------------------------------------------------------------------
 
-    async def run(self) -> int:
+    async def run(self, stop_requested: Callable[[], bool] = lambda: False) -> int:
+        """Until SIGTERM/SIGINT; stop_requested tells of one that came before the daemon's own
+        handlers were installed (while it took over from standing by)."""
         loop = asyncio.get_running_loop()
+        self._install_signals(loop)
+        if stop_requested():
+            self.request_stop("SIGTERM while starting")
         self._scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._scheduler.add_listener(self._overlapping, EVENT_JOB_MAX_INSTANCES)
         self._sync_sources()
         self._schedule_everything()
         self._scheduler.start()
-        self._install_signals(loop)
+        self._worker = loop.create_task(self._tracked(self._alert_worker)())
         daemon = self.config.settings.daemon
         if daemon.metrics_port is not None:
             port = self.metrics.serve(daemon.metrics_host, daemon.metrics_port)
@@ -131,6 +146,7 @@ class Daemon:
             log.info("stopping: %s", reason, extra={"event": "stopping"})
             self.exit_code = exit_code
             self._stop.set()
+            self._alerts_wanted.set()  # the alert worker ends after its current pass
 
     def _install_signals(self, loop: asyncio.AbstractEventLoop) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -144,14 +160,15 @@ class Daemon:
         grace = self.config.settings.daemon.grace_seconds
         deadline = time.monotonic() + grace
         self._scheduler.pause()
-        pending = await self._wait_inflight(grace * 0.6)
-        if pending:
+        # deposed: its crawls are being stopped already and it may not send
+        pending = await self._wait_inflight(min(grace, 5.0) if self.deposed else grace * 0.6)
+        if pending and not self.deposed:
             log.warning("stopping %d crawls still running after %.0f s", len(pending), grace * 0.6)
             for runner in list(self._runners):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(runner.stop(), max(0.1, deadline - time.monotonic()))
             pending = await self._wait_inflight(max(0.1, deadline - time.monotonic() - 1))
-        if not pending:
+        if not pending and not self.deposed:
             await self._flush_outbox(deadline)
         self._scheduler.shutdown(wait=False)
         self.leadership.release()
@@ -180,11 +197,13 @@ class Daemon:
         except TimeoutError:  # the send goes on in its thread: don't wait for it at exit
             self.unfinished = True
             log.warning("outbox flush did not finish within the grace period; it resumes later")
+        except Fenced as exc:
+            log.warning("outbox not flushed: %s", exc)
 
     # --- scheduling ------------------------------------------------------------------------
 
     def _sync_sources(self) -> None:
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             repository.sync_sources(session, source_records(self.config.sources))
 
     def _schedule_everything(self) -> None:
@@ -283,7 +302,10 @@ class Daemon:
                 return
             self._inflight.add(task)
             try:
-                await job(*args)
+                if await self._still_leader():
+                    await job(*args)
+            except Fenced as exc:
+                self._depose(str(exc))
             except Exception:
                 log.exception("job %s%s failed", job.__name__, args)
             finally:
@@ -296,7 +318,7 @@ class Daemon:
         log.warning("%s is still running; this run is skipped", event.job_id)
 
     def _save_next_run(self, job_id: str, when: datetime | None) -> None:
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             jobstate.set_next_run(session, job_id, when)
 
     # --- jobs ------------------------------------------------------------------------------
@@ -317,7 +339,7 @@ class Daemon:
             if self._stop.is_set():
                 return
             started = time.monotonic()
-            with self.sessions.begin() as session:
+            with self._leader_write() as session:
                 jobstate.job_started(session, job_id)
                 run_id = repository.start_run(session, trigger="daemon")
             [result] = await crawl_sources(
@@ -325,7 +347,7 @@ class Daemon:
             )
         counts = result.counts
         error = "; ".join(f"{u}: {r}" for u, r in counts.failures[:3]) or None
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             repository.record_source_run(session, run_id, source_id, counts)
             repository.finish_run(session, run_id)
             failures = jobstate.job_finished(session, job_id, counts.status, error)
@@ -350,8 +372,8 @@ class Daemon:
                 "failures_in_a_row": failures,
             },
         )
-        if not self._stop.is_set():
-            await self._in_thread(self._alerts_and_health, source_id)
+        self._alerts_queued.add(source_id)
+        self._alerts_wanted.set()
 
     def _after_crawl(self, source: SourceSpec, failures: int) -> None:
         """Remember when it is due next; a failing source backs off exponentially (interval x
@@ -380,11 +402,11 @@ class Daemon:
 
     async def _digest_job(self, rule_name: str) -> None:
         job_id = f"digest:{rule_name}"
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             jobstate.job_started(session, job_id)
         report = AlertReport()
         await self._in_thread(self._send_digest, rule_name, report)
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             jobstate.job_finished(
                 session,
                 job_id,
@@ -401,7 +423,7 @@ class Daemon:
         days = self.config.settings.retention_days
 
         def expire() -> None:
-            with self.sessions.begin() as session:
+            with self._leader_write() as session:
                 result = prune(session, utcnow() - timedelta(days=days))
             log.info(
                 "retention: %d URLs, %d LSH bands older than %d days removed",
@@ -411,13 +433,70 @@ class Daemon:
             )
 
         await self._in_thread(expire)
-        with self.sessions.begin() as session:
+        with self._leader_write() as session:
             jobstate.job_finished(session, "retention", "ok")
 
+    async def _alert_worker(self) -> None:
+        """Match, send and check health for the sources crawled since its last pass."""
+        while True:
+            await self._alerts_wanted.wait()
+            if self._stop.is_set():
+                return  # the shutdown flushes the outbox
+            self._alerts_wanted.clear()
+            source_ids, self._alerts_queued = sorted(self._alerts_queued), set()
+            try:
+                if await self._still_leader():
+                    await self._in_thread(self._alerts_and_health, source_ids)
+            except Fenced as exc:
+                self._depose(str(exc))
+            except Exception:
+                log.exception("alert pass for %s failed", ", ".join(source_ids))
+
     async def _check_leadership(self) -> None:
-        if not await asyncio.to_thread(self.leadership.still_held):
-            log.error("lost the scheduler lock (database connection gone); stopping")
-            self.request_stop("leader lock lost", exit_code=1)
+        await self._still_leader()
+
+    async def _still_leader(self) -> bool:
+        """Checked before each job and every LEADER_CHECK_SECONDS. A lock whose session died
+        is taken again under a new epoch if it is free; if a successor took it, stop now."""
+        if self.deposed:
+            return False
+        async with self._leader_check:
+            if self.deposed:
+                return False
+            if await asyncio.to_thread(self.leadership.still_held):
+                return True
+            log.error("lost the scheduler lock (its database session is gone)")
+            try:
+                await asyncio.to_thread(self.leadership.reacquire)
+            except LeadershipTaken as holder:
+                self._depose(f"{holder} took the scheduler lock")
+                return False
+            except Exception as exc:  # the database itself is unreachable: stop, exit 1
+                self._depose(f"cannot take the scheduler lock again: {exc}", exit_code=1)
+                return False
+            log.warning(
+                "took the scheduler lock again, epoch %s",
+                self.leadership.epoch,
+                extra={"event": "leadership_regained", "epoch": self.leadership.epoch},
+            )
+            return True
+
+    def _depose(self, reason: str, exit_code: int = EXIT_DEPOSED) -> None:
+        """No leader-only work from now on: no new jobs, crawls stopped at once, no flush."""
+        if self.deposed:
+            return
+        self.deposed = True
+        log.error("no longer the scheduler: %s; stopping", reason, extra={"event": "deposed"})
+        if self._scheduler is not None:
+            self._scheduler.pause()
+        self._stopping = [asyncio.ensure_future(r.stop()) for r in list(self._runners)]
+        self.request_stop("deposed", exit_code=exit_code)
+
+    @contextlib.contextmanager
+    def _leader_write(self) -> Iterator[Session]:
+        """A transaction of leader-only writes (scheduling state), under the fence."""
+        with self.leadership.fenced(), self.sessions.begin() as session:
+            yield session
 
     # --- blocking work, in a worker thread, one at a time ----------------------------------
 
@@ -425,26 +504,31 @@ class Daemon:
         async with self._alert_lock:
             return await asyncio.to_thread(work, *args)
 
-    def _alerts_and_health(self, source_id: str) -> None:
+    def _alerts_and_health(self, source_ids: list[str]) -> None:
         config = self.config
-        report = run_alerts(config.settings, config.sources, self.sessions, config.matcher)
+        report = run_alerts(
+            config.settings, config.sources, self.sessions, config.matcher, self.leadership.fenced
+        )
         self._count_alerts(report)
-        check_source(config.settings, self.sessions, source_id)
-        send_notices(config.settings, self.sessions)
+        for source_id in source_ids:
+            check_source(config.settings, self.sessions, source_id)
+        send_notices(config.settings, self.sessions, self.leadership.fenced)
 
     def _send_due(self) -> None:
         config = self.config
         report = AlertReport()
+        fence = self.leadership.fenced
         # e.g. after a crash mid-crawl
-        evaluate_new(self.sessions, config.matcher, report, config.settings)
+        evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
         if config.settings.smtp.host:
-            deliver(config.settings, self.sessions, config.sources, report)
-        send_notices(config.settings, self.sessions)
+            deliver(config.settings, self.sessions, config.sources, report, fence=fence)
+        send_notices(config.settings, self.sessions, fence)
         self._count_alerts(report)
 
     def _send_digest(self, rule_name: str, report: AlertReport) -> None:
         config = self.config
-        evaluate_new(self.sessions, config.matcher, report, config.settings)
+        fence = self.leadership.fenced
+        evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
         if config.settings.smtp.host:
             deliver(
                 config.settings,
@@ -453,6 +537,7 @@ class Daemon:
                 report,
                 mode="digest",
                 rule=rule_name,
+                fence=fence,
             )
         self._count_alerts(report)
 

@@ -14,6 +14,7 @@ from email.utils import formatdate
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.config.settings import HealthSettings, Settings
+from newswatch.scheduler.alerting import NO_FENCE, Fence
 from newswatch.storage import health
 from newswatch.storage.models import HealthNotice
 from newswatch.storage.types import utcnow
@@ -113,24 +114,33 @@ def _message(notice: HealthNotice, settings: Settings) -> EmailMessage:
     return message
 
 
-def send_notices(settings: Settings, sessions: sessionmaker[Session]) -> int:
-    """Send the due notices; a failure waits and is retried, like alert emails."""
+def send_notices(
+    settings: Settings, sessions: sessionmaker[Session], fence: Fence = NO_FENCE
+) -> int:
+    """Send the due notices; a failure waits and is retried, like alert emails. Each is sent
+    inside the daemon's fence."""
     if not settings.smtp.host or not settings.daemon.health.recipients:
         return 0
-    from newswatch.alerts.smtp import SendError, send
-
     sent = 0
     with sessions() as session:
         for notice in health.due_notices(session):
-            message = _message(notice, settings)
-            try:
-                send(message, settings.smtp)
-            except SendError as exc:
-                health.notice_failed(notice, str(exc))
-                session.commit()
-                log.warning("health notice for %s not sent, will retry: %s", notice.source_id, exc)
-                continue
-            health.notice_sent(notice, message["Message-ID"])
-            session.commit()
-            sent += 1
+            with fence():
+                sent += _send_notice(session, settings, notice)
     return sent
+
+
+def _send_notice(session: Session, settings: Settings, notice: HealthNotice) -> int:
+    """1 if sent; a failure is recorded for a later retry."""
+    from newswatch.alerts.smtp import SendError, send
+
+    message = _message(notice, settings)
+    try:
+        send(message, settings.smtp)
+    except SendError as exc:
+        health.notice_failed(notice, str(exc))
+        session.commit()
+        log.warning("health notice for %s not sent, will retry: %s", notice.source_id, exc)
+        return 0
+    health.notice_sent(notice, message["Message-ID"])
+    session.commit()
+    return 1

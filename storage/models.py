@@ -210,9 +210,38 @@ class AlertDelivery(Base):
     message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the email it was composed into; from then on it is sent only as part of that email
+    alert_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_messages.id", name="fk_alert_deliveries_alert_message_id"), index=True
+    )
 
     story: Mapped[Story] = relationship()
     article: Mapped[Article] = relationship()
+
+
+class AlertMessage(Base):
+    """One alert email exactly as composed (recipient, subject, the whole MIME message with its
+    Message-ID), committed with its deliveries before it is sent. A retry after any crash
+    sends these very bytes: the same Message-ID and content, never merged with newer
+    deliveries."""
+
+    __tablename__ = "alert_messages"
+    __table_args__ = (
+        UniqueConstraint("message_id", name="uq_alert_messages_message_id"),
+        Index("ix_alert_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # RFC 5322 bytes, as sent
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FetchValidator(Base):
@@ -244,6 +273,19 @@ class JobState(Base):
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class LeaderEpoch(Base):
+    """The fencing token of the scheduler: one row whose epoch each new leader increments.
+    Leader-only writes check it in their transaction, so a leader that lost its lock without
+    noticing can no longer claim, send or reschedule once a successor has started."""
+
+    __tablename__ = "leadership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    epoch: Mapped[int] = mapped_column(BigInteger, default=0)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HealthNotice(Base):

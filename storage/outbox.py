@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from newswatch.storage.models import AlertDelivery, Article
+from newswatch.storage.models import AlertDelivery, AlertMessage, Article
 from newswatch.storage.repository import lock_writers
 from newswatch.storage.types import utcnow
 
@@ -72,10 +72,11 @@ def due(
     ignore_backoff: bool = False,
     rule: str | None = None,
 ) -> list[AlertDelivery]:
+    """Pending deliveries not yet composed into an email."""
     query = (
         select(AlertDelivery)
         .options(selectinload(AlertDelivery.story), selectinload(AlertDelivery.article))
-        .where(AlertDelivery.status == "pending")
+        .where(AlertDelivery.status == "pending", AlertDelivery.alert_message_id.is_(None))
         .order_by(AlertDelivery.id)
     )
     if mode is not None:
@@ -85,6 +86,74 @@ def due(
     if not ignore_backoff:
         query = query.where(AlertDelivery.next_attempt_at <= (now or utcnow()))
     return list(session.scalars(query))
+
+
+def compose(
+    session: Session,
+    deliveries: Sequence[AlertDelivery],
+    recipient: str,
+    subject: str,
+    message_id: str,
+    content: bytes,
+) -> AlertMessage:
+    """Record the email and tie its deliveries to it; commit this before sending."""
+    message = AlertMessage(
+        recipient=recipient,
+        subject=subject,
+        message_id=message_id,
+        content=content,
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    for delivery in deliveries:
+        delivery.alert_message_id = message.id
+    return message
+
+
+def unsent_messages(
+    session: Session, now: datetime | None = None, *, ignore_backoff: bool = False
+) -> list[AlertMessage]:
+    """Emails composed but not known to be sent (a crash, a refusal): due for a resend."""
+    query = select(AlertMessage).where(AlertMessage.status == "pending").order_by(AlertMessage.id)
+    if not ignore_backoff:
+        query = query.where(AlertMessage.next_attempt_at <= (now or utcnow()))
+    return list(session.scalars(query))
+
+
+def message_sent(session: Session, message: AlertMessage) -> list[int]:
+    """Mark the email and its deliveries sent; returns the delivery ids."""
+    message.status = "sent"
+    message.sent_at = utcnow()
+    message.attempts += 1
+    message.last_error = None
+    ids = list(
+        session.scalars(
+            select(AlertDelivery.id).where(AlertDelivery.alert_message_id == message.id)
+        )
+    )
+    mark_sent(session, ids, message.message_id)
+    return ids
+
+
+def message_failed(session: Session, message: AlertMessage, error: str) -> None:
+    """Keep it pending; the next attempt waits 30 s, 1 min, 2 min ... up to an hour."""
+    message.attempts += 1
+    message.next_attempt_at = utcnow() + min(
+        BACKOFF_FIRST * 2 ** (message.attempts - 1), BACKOFF_MAX
+    )
+    message.last_error = error[:2000]
+    session.execute(
+        update(AlertDelivery)
+        .where(AlertDelivery.alert_message_id == message.id)
+        .values(
+            attempts=AlertDelivery.attempts + 1,
+            next_attempt_at=message.next_attempt_at,
+            last_error=error[:2000],
+        )
+    )
 
 
 def mark_sent(session: Session, ids: Sequence[int], message_id: str) -> None:
@@ -99,16 +168,6 @@ def mark_sent(session: Session, ids: Sequence[int], message_id: str) -> None:
             last_error=None,
         )
     )
-
-
-def mark_failed(session: Session, deliveries: Sequence[AlertDelivery], error: str) -> None:
-    """Keep them pending; the next attempt waits 30 s, 1 min, 2 min ... up to an hour."""
-    now = utcnow()
-    for delivery in deliveries:
-        delivery.attempts += 1
-        wait = min(BACKOFF_FIRST * 2 ** (delivery.attempts - 1), BACKOFF_MAX)
-        delivery.next_attempt_at = now + wait
-        delivery.last_error = error[:2000]
 
 
 def listing(session: Session, status: str, limit: int | None = None) -> list[AlertDelivery]:

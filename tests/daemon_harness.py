@@ -167,10 +167,12 @@ class DaemonWorld:
         path.write_text(yaml.safe_dump(config, allow_unicode=True))
         return path
 
-    def daemon(self, *args: str) -> Daemon:
+    def daemon(self, *args: str, log_name: str = "daemon.log") -> Daemon:
+        """A daemon writing to log_name: give two daemons that run at once their own log to
+        tell their events apart."""
         env = {**os.environ, "NEWSWATCH_SMTP__PASSWORD": PASSWORD}
         env.pop("NEWSWATCH_CONFIG", None)
-        daemon = Daemon(self.write_config(), env, self.tmp_path / "daemon.log", args)
+        daemon = Daemon(self.write_config(), env, self.tmp_path / log_name, args)
         self.daemons.append(daemon)
         return daemon
 

@@ -40,6 +40,10 @@ class RecordingHandler:
     # as with any server that had not yet answered 250.
     hold_data: threading.Event | None = None
     holding: threading.Event = field(default_factory=threading.Event)
+    # hold_quit: after a message got its "250", answer the client's QUIT only once this is set;
+    # `accepted` tells a client has its 250 and waits there, before it can record the send.
+    hold_quit: threading.Event | None = None
+    accepted: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse_with:
@@ -51,6 +55,12 @@ class RecordingHandler:
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope) -> str:
+        if self.hold_quit is not None and not self.hold_quit.is_set():
+            self.accepted.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.hold_quit.wait)
+        return "221 Bye"
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
+from itertools import pairwise
 
 import pytest
 
 from newswatch.fixtures.publish import relations_story
 from newswatch.fixtures.server import Site
-from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, RECIPIENTS, daemon_world, wait_until
+from tests.daemon_harness import (
+    KHOVAR_EN,
+    POLL_SECONDS,
+    RECIPIENTS,
+    bundled,
+    daemon_world,
+    wait_until,
+)
 
 BROKEN = "broken.example"
 FIXED_FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -201,3 +210,45 @@ def test_a_second_daemon_refuses_and_a_standby_takes_over_without_double_sending
     assert standby.terminate() == 0
     _exactly_once_per_recipient(world, story.title)
     _exactly_once_per_recipient(world, later.title)
+
+
+def _crawl_times(daemon, source_id: str) -> list[datetime]:
+    return [
+        datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S%z")
+        for e in daemon.events("crawled", source=source_id)
+    ]
+
+
+def test_a_mail_server_hanging_in_data_never_holds_up_a_crawl(world) -> None:
+    sources = ("khovar-en", "kazpravda")
+    world.sources = [KHOVAR_EN, bundled("kazpravda")]
+    world.settings = {"smtp": {**world.smtp.settings(), "timeout": 120}}
+    daemon = world.daemon().start()
+    for source_id in sources:
+        daemon.wait_for(f"first crawl of {source_id}", "crawled", source=source_id)
+    wait_until("seed emails sent", lambda: len(world.smtp.received) >= len(RECIPIENTS))
+    wait_until("the outbox empty", lambda: _pending(world) == 0)
+
+    world.smtp.handler.hold_data = threading.Event()  # DATA answered only when released
+    story = relations_story(9)
+    world.publish(story)
+    wait_until("the server holding an email in DATA", world.smtp.handler.holding.is_set)
+    before = {s: len(_crawl_times(daemon, s)) for s in sources}
+    hung = 10  # polls of each source while the server hangs: 30 s
+    wait_until(
+        f"{hung} polls of every source while the mail server hangs",
+        lambda: all(len(_crawl_times(daemon, s)) >= before[s] + hung for s in sources),
+        timeout=hung * POLL_SECONDS + 60,
+    )
+    assert world.emails_with(story.title) == []  # still hanging all along
+    world.smtp.handler.hold_data.set()
+    wait_until(
+        "the emails once the server answers",
+        lambda: len(world.emails_with(story.title)) == len(RECIPIENTS),
+    )
+    assert daemon.terminate() == 0
+    for source_id in sources:
+        times = _crawl_times(daemon, source_id)[before[source_id] - 1 :]
+        gaps = [(b - a).total_seconds() for a, b in pairwise(times)]
+        assert max(gaps) < POLL_SECONDS + 5, f"{source_id}: gaps {gaps}"
+    _exactly_once_per_recipient(world, story.title)

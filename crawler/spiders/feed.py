@@ -17,11 +17,20 @@ class FeedSpider(NewsSpider):
     name = "feed"
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
-        result = parse_feed(response.body, response_charset(response))
+        result = parse_feed(
+            response.body, response_charset(response), self.context.max_feed_entries
+        )
         if result.problem:
             self.context.fail(response.url, f"feed: {result.problem}")
         if result.is_feed:
             self.context.discovery_pages_read += 1
+        if result.skipped:  # for good: the page is not incomplete, an unchanged feed is not re-read
+            self.logger.warning(
+                "%s lists %d entries more than the %d read; they are skipped",
+                response.url,
+                result.skipped,
+                len(result.entries),
+            )
         candidates = [
             (
                 urljoin(response.url, entry.link),

@@ -105,7 +105,7 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
         raise SmtpNotConfigured
     sessions = open_database(settings.database_url)
     report = AlertReport()
-    evaluate_new(sessions, load_matcher(settings, app_state.sources), report)
+    evaluate_new(sessions, load_matcher(settings, app_state.sources), report, settings)
     deliver(
         settings,
         sessions,

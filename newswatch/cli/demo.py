@@ -206,7 +206,10 @@ def _stored_and_alerted(sessions: sessionmaker[Session]) -> int | None:
         stored = session.scalar(select(func.count(Article.id))) or 0
         if outbox.unchecked_articles(session, 1):
             return None
-        return None if outbox.due(session, "immediate", ignore_backoff=True) else stored
+        waiting = outbox.due(session, "immediate", ignore_backoff=True) or outbox.unsent_messages(
+            session, ignore_backoff=True
+        )
+        return None if waiting else stored
 
 
 def _alert_about(story: Story, watch: Cycles) -> tuple[float, EmailMessage] | None:

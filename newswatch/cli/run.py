@@ -59,11 +59,11 @@ def run(
             log.info("standing by: %s holds the scheduler lock", holder)
             if stop.wait(settings.daemon.standby_poll_seconds):
                 raise typer.Exit(0) from None
-    stop.restore()
-    raise typer.Exit(_run_daemon(app, leadership, alert_backlog))
+    # SIGTERM from here until the daemon installs its own handlers still means "stop, exit 0"
+    raise typer.Exit(_run_daemon(app, leadership, stop, alert_backlog))
 
 
-def _run_daemon(app, leadership, alert_backlog: bool) -> int:
+def _run_daemon(app, leadership, stop: _StandbyStop, alert_backlog: bool) -> int:
     from newswatch.crawler.runner import run_on_reactor
     from newswatch.scheduler.daemon import Daemon
 
@@ -78,7 +78,7 @@ def _run_daemon(app, leadership, alert_backlog: bool) -> int:
 
     async def main() -> int:
         daemons.append(Daemon(loader, leadership))
-        return await daemons[0].run()
+        return await daemons[0].run(lambda: stop.requested)
 
     try:
         code = run_on_reactor(main, own_signals=True)
@@ -94,18 +94,16 @@ def _run_daemon(app, leadership, alert_backlog: bool) -> int:
 
 
 class _StandbyStop:
-    """SIGTERM/SIGINT while standing by: exit 0 at once."""
+    """SIGTERM/SIGINT while standing by: exit 0 at once; while starting: stop at once."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self._previous = {
-            signum: signal.signal(signum, lambda *_: self._event.set())
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: self._event.set())
 
     def wait(self, seconds: float) -> bool:
         return self._event.wait(seconds)
 
-    def restore(self) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()

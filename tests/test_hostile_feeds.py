@@ -1,0 +1,230 @@
+"""Hostile feeds beside a healthy source, under `newswatch run`: an entity bomb is refused with
+a reason and costs no memory; a feed of 100,000 entries is read up to its cap once, its stored
+count stays put poll after poll, and the healthy source's alert arrives within its interval."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from newswatch.crawler.feeds import parse_feed
+from newswatch.fixtures.publish import relations_story
+from newswatch.fixtures.server import Site
+from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, daemon_world, wait_until
+
+MAX_RSS_BYTES = 400 * 1024 * 1024
+_WORDS = [
+    "город",
+    "район",
+    "вода",
+    "мост",
+    "школа",
+    "завод",
+    "поле",
+    "рынок",
+    "парк",
+    "улица",
+    "дорога",
+    "сад",
+    "река",
+    "совет",
+    "план",
+    "отчёт",
+    "бюджет",
+    "весна",
+    "осень",
+    "зима",
+    "лето",
+    "утро",
+    "вечер",
+    "новый",
+    "старый",
+    "большой",
+    "малый",
+    "тихий",
+    "ясный",
+]
+
+
+@pytest.fixture
+def world(tmp_path):
+    yield from daemon_world(tmp_path, [KHOVAR_EN])
+
+
+def _hostile_source(world, host: str, feed: bytes, routes: dict | None = None) -> dict:
+    """A site of its own serving `feed` at /feed.rss, and a source polling it."""
+    root = world.tmp_path / "sites" / host
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "feed.rss").write_bytes(feed)
+    all_routes = {"/feed.rss": {"file": "feed.rss", "content_type": "application/rss+xml"}}
+    world.server.sites[host] = Site(host, f"https://{host}", root, {**all_routes, **(routes or {})})
+    source_id = host.split(".")[0]
+    return {
+        "id": source_id,
+        "name": source_id,
+        "languages": ["ru"],
+        "discovery": "feed",
+        "start_urls": [f"https://{host}/feed.rss"],
+        "allowed_domains": [host],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+    }
+
+
+def _quadratic_entity_feed() -> bytes:
+    """355 KB: one 200 KB entity referenced 30,000 times (6 GB once expanded)."""
+    refs = "&big;" * 30_000
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<!DOCTYPE rss [<!ENTITY big "{"x" * 200_000}">]>\n'
+        '<rss version="2.0"><channel><title>Bomb</title><link>https://bomb.example/</link>'
+        f"<item><title>t</title><link>https://bomb.example/a/1</link>"
+        f"<description>{refs}</description></item></channel></rss>"
+    ).encode()
+
+
+def _feed_with(doctype: str, title: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}\n<rss version="2.0"><channel>'
+        f"<title>F</title><item><title>{title}</title><link>https://f.example/a/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("doctype", "title", "reason"),
+    [
+        (  # billion laughs: entities within entities
+            '<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+            "&b;",
+            "external, parameter or nested",
+        ),
+        (  # XXE
+            '<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+            "&x;",
+            "external, parameter or nested",
+        ),
+        (
+            "<!DOCTYPE rss [" + "".join(f'<!ENTITY e{n} "x">' for n in range(60)) + "]>",
+            "t",
+            "declares 60 XML entities",
+        ),
+    ],
+)
+def test_hostile_entity_declarations_are_refused_with_a_reason(doctype, title, reason) -> None:
+    result = parse_feed(_feed_with(doctype, title))
+    assert result.entries == [] and reason in (result.problem or ""), result.problem
+
+
+def test_a_small_entity_used_a_few_times_is_not_refused() -> None:
+    """Within the bounds: read as feedparser reads it (its loose parser keeps the reference)."""
+    result = parse_feed(_feed_with('<!DOCTYPE rss [<!ENTITY kz "Қазақстан">]>', "&kz; и &kz;"))
+    assert "refused" not in (result.problem or "")
+    assert [e.link for e in result.entries] == ["https://f.example/a/1"]
+
+
+def _peak_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+def _last_error(world, source_id: str) -> str:
+    for line in world.newswatch("status", "--json").stdout.splitlines():
+        record = json.loads(line)
+        if record.get("source") == source_id:
+            return record["last_error"] or ""
+    raise AssertionError(f"{source_id} not in status")
+
+
+def test_entity_bomb_is_refused_and_the_healthy_source_alerts_on_time(world) -> None:
+    world.sources = [KHOVAR_EN, _hostile_source(world, "bomb.example", _quadratic_entity_feed())]
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    refused = daemon.wait_for("the bomb polled", "crawled", source="bomb")
+    assert refused["status"] == "failed"
+
+    latency = world.publish_and_wait(relations_story(7))
+    assert latency < POLL_SECONDS + 5, f"{latency:.1f} s beside an entity bomb"
+    daemon.wait_for("the bomb polled again", "crawled", source="bomb", failures_in_a_row=2)
+    peak = _peak_rss(daemon.process.pid)
+    assert peak < MAX_RSS_BYTES, f"peak RSS {peak / 2**20:.0f} MB"
+    reason = _last_error(world, "bomb")
+    assert "feed: refused: XML entity &big;" in reason and "expands beyond" in reason, reason
+    assert daemon.terminate() == 0
+
+
+def _page(number: int) -> str:
+    """A short Russian page of its own (no shared sentences: no near-duplicates)."""
+    rng = random.Random(number)
+    paragraphs = "".join(
+        f"<p>{' '.join(rng.choice(_WORDS) for _ in range(30))}.</p>" for _ in range(4)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
+        f"<title>Сводка {number}</title></head><body><article><h1>Сводка {number}</h1>"
+        f"{paragraphs}</article></body></html>"
+    )
+
+
+def _huge_feed(world, host: str, entries: int, served: int) -> tuple[bytes, dict]:
+    """A feed of `entries` items; the first `served` articles exist on the site."""
+    root = world.tmp_path / "sites" / host / "a"
+    root.mkdir(parents=True, exist_ok=True)
+    routes = {}
+    for number in range(served):
+        (root / f"{number}.html").write_text(_page(number), "utf-8")
+        routes[f"/a/{number}"] = {"file": f"a/{number}.html"}
+    items = "".join(
+        f"<item><title>Сводка {n}</title><link>https://{host}/a/{n}</link></item>"
+        for n in range(entries)
+    )
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Big</title>'
+        f"<link>https://{host}/</link>{items}</channel></rss>"
+    )
+    return feed.encode(), routes
+
+
+def _stored(world, source_id: str) -> int:
+    result = world.newswatch("articles", "list", "--source", source_id, "--json")
+    return len(result.stdout.splitlines())
+
+
+def test_a_100000_entry_feed_is_read_to_its_cap_once_and_does_not_crowd_out_others(
+    world,
+) -> None:
+    cap = 40
+    feed, routes = _huge_feed(world, "big.example", 100_000, cap)
+    world.sources = [KHOVAR_EN, _hostile_source(world, "big.example", feed, routes)]
+    world.settings = {
+        "crawl": {
+            "download_delay": 0.0,
+            "timeout": 30,
+            "retry_times": 0,
+            "max_body_bytes": 20_000_000,
+            "max_feed_entries": cap,
+        }
+    }
+    daemon = world.daemon().start()
+    daemon.wait_for("first crawl", "crawled", source="khovar-en")
+    daemon.wait_for("the big feed read", "crawled", source="big", status="ok")
+    stored = _stored(world, "big")
+    assert 0 < stored <= cap
+
+    latency = world.publish_and_wait(relations_story(8))
+    assert latency < POLL_SECONDS + 5, f"{latency:.1f} s beside a 100,000-entry feed"
+
+    polls = len(daemon.events("crawled", source="big"))
+    wait_until(
+        "three more polls of the big feed",
+        lambda: len(daemon.events("crawled", source="big")) >= polls + 3,
+        timeout=6 * POLL_SECONDS + 60,
+    )
+    assert _stored(world, "big") == stored  # nothing more stored, poll after poll
+    articles = [p for p in world.server.log.paths("big.example") if p.startswith("/a/")]
+    assert len(articles) == len(set(articles)) <= cap  # each read once, none beyond the cap
+    assert daemon.terminate() == 0

@@ -238,15 +238,7 @@ def run_alerts(
     """Match what is new, queue it, send what is due. The daemon passes the matcher it loaded
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
-    sessions: sessionmaker[Session],
-    matcher: Matcher,
-    report: AlertReport,
-    settings: Settings | None = None,
-    fence: Fence = NO_FENCE,
-) -> None:
-    """Deliveries and the 'checked' mark are written in one transaction per batch. The backlog
-    is checked without deliveries unless settings.alerts.alert_backlog."""
-    policy = settings.alerts if settings else AlertSettings()
+    evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings, fence)
     if settings.smtp.host:
         deliver(settings, sessions, sources, report, fence=fence)
     return report

@@ -35,6 +35,9 @@ class CrawlSettings(BaseModel):
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
     retry_times: int = Field(default=1, ge=0, le=5)
     max_articles_per_source: int = Field(default=500, ge=1)
+    # Processes that extract pages beside the downloading one; 1: extract on the reactor
+    # thread (one core). Each worker holds its own parser and language model (~150 MB).
+    extract_workers: int = Field(default=1, ge=1, le=64)
 
 
 class SmtpSettings(BaseModel):

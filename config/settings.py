@@ -85,6 +85,21 @@ class DaemonSettings(BaseModel):
     health: HealthSettings = HealthSettings()
 
 
+class DistributedSettings(BaseModel):
+    """`newswatch run --distributed` and `newswatch worker`: crawl requests on a shared Redis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    prefix: str = "newswatch"  # of every key; several deployments can share one Redis
+    # A request taken and not acknowledged within this (its worker died) is queued again.
+    lease_seconds: float = Field(default=300.0, ge=1)
+    batch: int = Field(default=4, ge=1, le=1000)  # requests a worker crawls at once
+    seen_days: float = Field(default=7.0, gt=0)  # shared duplicate-filter entries expire
+    # A source's polling request is not queued again while one is waiting or in flight.
+    source_pending_seconds: float = Field(default=3600.0, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -100,6 +115,7 @@ class Settings(BaseSettings):
     rules_file: Path = CONFIG_DIR / "rules.yaml"
     smtp: SmtpSettings = SmtpSettings()
     daemon: DaemonSettings = DaemonSettings()
+    distributed: DistributedSettings = DistributedSettings()
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 

@@ -95,6 +95,8 @@ class Daemon:
         self._alert_lock = asyncio.Lock()
         self._domain_locks: dict[str, asyncio.Lock] = {}
         self._scheduler: AsyncIOScheduler | None = None
+        # --distributed: a due source is handed to this (queued for workers), not crawled
+        self.dispatch: Callable[[SourceSpec], Any] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -305,6 +307,10 @@ class Daemon:
         config = self.config
         source = config.enabled.get(source_id)
         if source is None:
+            return
+        if self.dispatch is not None:  # workers crawl it; alert on what they stored so far
+            await asyncio.to_thread(self.dispatch, source)
+            await self._in_thread(self._alerts_and_health, source_id)
             return
         job_id = f"crawl:{source_id}"
         async with contextlib.AsyncExitStack() as held:

@@ -17,6 +17,7 @@ from newswatch.cli.prune import prune
 from newswatch.cli.run import run
 from newswatch.cli.state import AppState
 from newswatch.cli.status import status
+from newswatch.cli.worker import worker
 from newswatch.config import ConfigError
 from newswatch.scheduler.logs import configure_logging
 
@@ -68,6 +69,7 @@ app.command()(demo)
 app.command()(prune)
 app.command()(status)
 app.command()(run)
+app.command()(worker)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")

@@ -27,6 +27,14 @@ def run(
             "over when it stops, instead of exiting.",
         ),
     ] = False,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Queue each due source's poll on the shared Redis queue (settings "
+            "`distributed.*`) for `newswatch worker` processes, instead of crawling here.",
+        ),
+    ] = False,
 ) -> None:
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
@@ -57,10 +65,10 @@ def run(
             if stop.wait(settings.daemon.standby_poll_seconds):
                 raise typer.Exit(0) from None
     stop.restore()
-    raise typer.Exit(_run_daemon(app, leadership))
+    raise typer.Exit(_run_daemon(app, leadership, distributed))
 
 
-def _run_daemon(app, leadership) -> int:
+def _run_daemon(app, leadership, distributed: bool = False) -> int:
     from newswatch.crawler.runner import run_on_reactor
     from newswatch.scheduler.daemon import Daemon
 
@@ -74,6 +82,10 @@ def _run_daemon(app, leadership) -> int:
 
     async def main() -> int:
         daemons.append(Daemon(loader, leadership))
+        if distributed:
+            from newswatch.scheduler.distributed import Dispatcher
+
+            daemons[0].dispatch = Dispatcher(app.settings)
         return await daemons[0].run()
 
     try:

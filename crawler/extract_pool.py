@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -35,6 +37,11 @@ def _warm() -> None:
         extract_article(_WARM_PAGE, "http://warm.invalid/")
 
 
+def _pid_after_a_while() -> int:
+    time.sleep(0.05)  # long enough that the other workers take the other warm-up tasks
+    return os.getpid()
+
+
 class ExtractPool:
     def __init__(self, workers: int):
         self.workers = workers
@@ -48,9 +55,12 @@ class ExtractPool:
         return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm)
 
     def warm(self) -> None:
-        """Start every worker now (benchmarks, and daemons before their first crawl)."""
-        for future in [self._executor.submit(_warm) for _ in range(self.workers)]:
-            future.result()
+        """Start every worker now (benchmarks, and daemons before their first crawl): until
+        each has answered, one that is still importing would be timed with the first pages."""
+        pids: set[int] = set()
+        while len(pids) < self.workers:
+            tasks = [self._executor.submit(_pid_after_a_while) for _ in range(self.workers)]
+            pids |= {task.result() for task in tasks}
 
     def _bound(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

@@ -89,18 +89,31 @@ def pipeline(args: argparse.Namespace, report: Report) -> None:
     if run.error or not first or not second:
         one.note = two.note = run.error or "no crawl rows in the output"
         return
+    bare = find(rf"^bare trafilatura[^\n]*?\s+{NUMBER}\s*$", run.output)
+    one_cpu, two_cpu = _cpu_columns(first.group(5)), _cpu_columns(second.group(5))
     one.value = first.group(3)
     one.met = verdict(float(one.value), 0.80, at_least=True)
-    one.note = f"{args.pages} pages; {first.group(2)} pages/s"
+    one.note = f"{args.pages} pages; wall clock, {first.group(2)} pages/s"
+    if bare and one_cpu:
+        cpu_ratio = one_cpu[-1] / float(bare.group(1))
+        one.value += f" (CPU: {cpu_ratio:.2f})"
+        one.note += f"; CPU: idle-core bound {one_cpu[-1]} vs bare {bare.group(1)} pages/s"
     two.value = f"{second.group(4)}×"
     two.met = verdict(float(second.group(4)), 1.7, at_least=True)
-    bounds = second.group(5).split()
-    bound = f"; idle-core bound {bounds[2]} pages/s" if len(bounds) >= 3 else ""
-    two.note = (
-        f"{second.group(2)} vs {first.group(2)} pages/s, load avg {os.getloadavg()[0]:.1f}; "
-        f"CPU ms/page: main {bounds[0] if bounds else '?'}, "
-        f"workers {bounds[1] if len(bounds) > 1 else '?'}{bound}"
-    )
+    two.note = f"wall clock {second.group(2)} vs {first.group(2)} pages/s, load avg "
+    two.note += f"{os.getloadavg()[0]:.1f}"
+    if one_cpu and len(two_cpu) == 3:
+        two.value += f" (CPU: {two_cpu[2] / one_cpu[-1]:.2f}×)"
+        two.note += (
+            f"; CPU ms/page: reactor process {two_cpu[0]}, extraction workers {two_cpu[1]} "
+            f"(in-thread extraction: {one_cpu[0]} all told); idle-core bound {two_cpu[2]} "
+            f"vs {one_cpu[-1]} pages/s"
+        )
+
+
+def _cpu_columns(tail: str) -> list[float]:
+    """CPU ms/page of the main process, [of the workers,] and the idle-core bound."""
+    return [float(v) for v in tail.split()]
 
 
 @contextlib.contextmanager

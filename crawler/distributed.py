@@ -13,6 +13,7 @@ renews the leases meanwhile, and acknowledges the batch when the crawl is over.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -21,6 +22,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import redis
 import scrapy
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings as ScrapySettings
@@ -146,23 +148,34 @@ class Worker:
 
     async def run(self, stop: asyncio.Event, on_batch: Any = None) -> None:
         log.info("worker %s ready", self.name, extra={"event": "worker_ready"})
+        pause = 1.0
         while not stop.is_set():
-            await asyncio.to_thread(self.queue.requeue_expired)
-            jobs = await asyncio.to_thread(self.queue.take, self.options.batch, 1.0)
-            if not jobs:
-                continue
-            for job in jobs:
-                log.info(
-                    "worker %s took %s %s",
-                    self.name,
-                    job.body["kind"],
-                    job.body.get("url") or job.body["source"],
-                    extra={"event": "took", "job": job.body["id"], "kind": job.body["kind"]},
-                )
-            results = await self._crawl_leased(jobs)
-            await asyncio.to_thread(self._done, jobs)
-            if on_batch is not None:
-                await asyncio.to_thread(on_batch, results)
+            try:
+                await self._one_batch(on_batch)
+                pause = 1.0
+            except redis.RedisError as exc:  # Redis away: wait for it, lose nothing
+                log.warning("worker %s: Redis: %s; retrying in %.0f s", self.name, exc, pause)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
+                pause = min(pause * 2, 30.0)
+
+    async def _one_batch(self, on_batch: Any) -> None:
+        await asyncio.to_thread(self.queue.requeue_expired)
+        jobs = await asyncio.to_thread(self.queue.take, self.options.batch, 1.0)
+        if not jobs:
+            return
+        for job in jobs:
+            log.info(
+                "worker %s took %s %s",
+                self.name,
+                job.body["kind"],
+                job.body.get("url") or job.body["source"],
+                extra={"event": "took", "job": job.body["id"], "kind": job.body["kind"]},
+            )
+        results = await self._crawl_leased(jobs)
+        await asyncio.to_thread(self._done, jobs)
+        if on_batch is not None:
+            await asyncio.to_thread(on_batch, results)
 
     async def _crawl_leased(self, jobs: list[Job]) -> list[SourceResult]:
         renewing = asyncio.ensure_future(self._renew(jobs))
@@ -174,7 +187,10 @@ class Worker:
     async def _renew(self, jobs: list[Job]) -> None:
         while True:
             await asyncio.sleep(self.options.lease_seconds / 3)
-            await asyncio.to_thread(self.queue.renew, jobs)
+            try:
+                await asyncio.to_thread(self.queue.renew, jobs)
+            except redis.RedisError as exc:  # the lease may run out: the jobs run twice
+                log.warning("worker %s: could not renew leases: %s", self.name, exc)
 
     def _done(self, jobs: list[Job]) -> None:
         self.queue.ack(jobs)

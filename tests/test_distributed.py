@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 import redis
 import yaml
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from newswatch.crawler.urls import normalize_url
+from newswatch.storage.db import make_engine
 from newswatch.storage.workqueue import WorkQueue
 from tests.conftest import NEWSWATCH, REDIS_URL, REPO, make_cli
 from tests.daemon_harness import wait_until
@@ -70,6 +73,17 @@ class World:
     tmp_path: Path
     queue: WorkQueue
     procs: list[Proc]
+    database: str
+
+    def article_count(self) -> int:
+        engine = make_engine(self.database)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+        except DBAPIError:  # the schema is not there until the first process made it
+            return 0
+        finally:
+            engine.dispose()
 
     def start(self, name: str, *args: str) -> Proc:
         log_path = self.tmp_path / f"{name}.log"
@@ -95,9 +109,17 @@ class World:
         return proc
 
 
-def _sources(interval: str) -> Path:
+# Feeds, a sitemap and a listing; few, to keep the test short.
+SOURCES = ("khovar-en", "kazpravda", "baq-kz", "tengrinews")
+
+
+def _sources(interval: str) -> list[dict[str, Any]]:
     entries = yaml.safe_load((REPO / "config" / "sources.yaml").read_text("utf-8"))["sources"]
-    return [{**e, "schedule": {"interval": interval, "jitter": 0}} for e in entries]
+    return [
+        {**e, "schedule": {"interval": interval, "jitter": 0}}
+        for e in entries
+        if e["id"] in SOURCES
+    ]
 
 
 @pytest.fixture
@@ -116,7 +138,7 @@ def world(tmp_path, fixture_server, postgres_url, redis_prefix) -> Iterator[Any]
             distributed=options,
         )
         queue = WorkQueue(redis.Redis.from_url(REDIS_URL, decode_responses=True), redis_prefix, 1)
-        made.append(World(cli.config, tmp_path, queue, []))
+        made.append(World(cli.config, tmp_path, queue, [], postgres_url))
         return made[-1]
 
     made: list[World] = []
@@ -135,7 +157,7 @@ def _took(proc: Proc) -> set[str]:
 def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_redone(
     world,
 ) -> None:
-    w = world("15m", lease_seconds=4, batch=1)
+    w = world("15m", lease_seconds=4, batch=2)
     first = w.start("worker-a", "worker")
     first.wait_event("worker_ready", "the first worker to start")
     scheduler = w.start("scheduler", "run", "--distributed")
@@ -147,7 +169,7 @@ def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_
     assert lost, "the worker finished its request before it was killed"
 
     workers = [w.start("worker-b", "worker"), w.start("worker-c", "worker")]
-    expected = load_expected()
+    expected = [e for e in load_expected() if e.source in SOURCES]
     cli_config = ["--config", str(w.config)]
 
     def stored() -> list[dict]:
@@ -164,7 +186,7 @@ def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_
         for proc in (scheduler, *workers):
             proc.alive("every article stored")
         idle = not w.queue.waiting() and not w.queue.in_flight()
-        return idle and len(stored()) >= len(expected)
+        return idle and w.article_count() >= len(expected)
 
     wait_until("every article stored and the queue drained", finished, timeout=240)
 

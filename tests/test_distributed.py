@@ -157,7 +157,7 @@ def _took(proc: Proc) -> set[str]:
 def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_redone(
     world,
 ) -> None:
-    w = world("15m", lease_seconds=4, batch=2)
+    w = world("15m", lease_seconds=4, batch=3)
     first = w.start("worker-a", "worker")
     first.wait_event("worker_ready", "the first worker to start")
     scheduler = w.start("scheduler", "run", "--distributed")
@@ -198,6 +198,8 @@ def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_
     took = [_took(proc) for proc in workers]
     assert all(took), "both workers did part of the work"
     assert lost <= took[0] | took[1], "the killed worker's requests were taken up again"
+    for proc in (*workers, scheduler):  # all at once: each finishes what it holds
+        proc.process.send_signal(signal.SIGTERM)
     for proc in (*workers, scheduler):
         proc.stop()
         assert proc.process.returncode == 0, proc.log_path.read_text()[-2000:]

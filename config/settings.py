@@ -51,6 +51,9 @@ class CrawlSettings(BaseModel):
     max_articles_per_source: int = Field(default=500, ge=1)  # new pages per source and poll
     # a feed's entries beyond this are skipped for good (real feeds list 10–300)
     max_feed_entries: int = Field(default=1000, ge=1)
+    # Processes that extract pages beside the downloading one; 1: extract on the reactor
+    # thread (one core). Each worker holds its own parser and language model (~150 MB).
+    extract_workers: int = Field(default=1, ge=1, le=64)
 
 
 class SmtpSettings(BaseModel):
@@ -131,6 +134,21 @@ class WebSettings(BaseModel):
     auth: SecretStr | None = None
 
 
+class DistributedSettings(BaseModel):
+    """`newswatch run --distributed` and `newswatch worker`: crawl requests on a shared Redis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    prefix: str = "newswatch"  # of every key; several deployments can share one Redis
+    # A request taken and not acknowledged within this (its worker died) is queued again.
+    lease_seconds: float = Field(default=300.0, ge=1)
+    batch: int = Field(default=4, ge=1, le=1000)  # requests a worker crawls at once
+    seen_days: float = Field(default=7.0, gt=0)  # shared duplicate-filter entries expire
+    # A source's polling request is not queued again while one is waiting or in flight.
+    source_pending_seconds: float = Field(default=3600.0, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -148,6 +166,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     daemon: DaemonSettings = DaemonSettings()
     web: WebSettings = WebSettings()
+    distributed: DistributedSettings = DistributedSettings()
     log_level: str | None = None  # None: WARNING for commands, INFO for `run`
     log_format: Literal["text", "json"] = "text"
 

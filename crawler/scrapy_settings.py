@@ -42,7 +42,8 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
             "newswatch.crawler.middlewares.DomainGuardMiddleware": 40,
             "newswatch.crawler.middlewares.AccountingMiddleware": 950,
         },
-        "ITEM_PIPELINES": {"newswatch.crawler.pipelines.ExtractAndStorePipeline": 300},
+        "ITEM_PIPELINES": {_pipeline(crawl.extract_workers): 300},
+        "NEWSWATCH_EXTRACT_WORKERS": crawl.extract_workers,
     }
     if politeness is not None:
         if politeness.download_delay is not None:
@@ -52,3 +53,9 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
         if politeness.timeout is not None:
             values["DOWNLOAD_TIMEOUT"] = politeness.timeout
     return values
+
+
+def _pipeline(extract_workers: int) -> str:
+    if extract_workers > 1:
+        return "newswatch.crawler.pipelines.PooledExtractAndStorePipeline"
+    return "newswatch.crawler.pipelines.ExtractAndStorePipeline"

@@ -105,6 +105,8 @@ class Daemon:
         self._leader_check = asyncio.Lock()
         self.deposed = False  # a successor holds the lock: no flush, no more writes
         self._stopping: list[asyncio.Future[Any]] = []  # crawls being stopped when deposed
+        # --distributed: a due source is handed to this (queued for workers), not crawled
+        self.dispatch: Callable[[SourceSpec], Any] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -328,6 +330,10 @@ class Daemon:
         source = config.enabled.get(source_id)
         if source is None:
             return
+        if self.dispatch is not None:  # workers crawl it; alert on what they stored so far
+            await asyncio.to_thread(self.dispatch, source)
+            self._queue_alerts(source_id)
+            return
         job_id = f"crawl:{source_id}"
         async with contextlib.AsyncExitStack() as held:
             # Sources on one site (Khovar's three editions) take turns, so the per-domain
@@ -372,6 +378,10 @@ class Daemon:
                 "failures_in_a_row": failures,
             },
         )
+        self._queue_alerts(source_id)
+
+    def _queue_alerts(self, source_id: str) -> None:
+        """The alert worker matches and sends; the crawl job does not wait for it."""
         self._alerts_queued.add(source_id)
         self._alerts_wanted.set()
 

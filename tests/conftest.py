@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 NEWSWATCH = Path(sys.executable).with_name("newswatch")
 PG_ADMIN_URL = os.environ.get("NEWSWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("NEWSWATCH_REQUIRE_SERVICES") == "1"
+REDIS_URL = os.environ.get("NEWSWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +51,41 @@ def need_postgres() -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"NEWSWATCH_REQUIRE_SERVICES=1 but {why}")
     pytest.skip(why)
+
+
+def _redis_available() -> str | None:
+    """None when Redis answers, else why not."""
+    try:
+        import redis
+    except ImportError:
+        return "redis (the Python client) is not installed"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+        return None
+    except redis.RedisError as exc:
+        return f"Redis at {REDIS_URL} is unreachable: {exc}"
+
+
+def need_redis() -> None:
+    why = _redis_available()
+    if why is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"NEWSWATCH_REQUIRE_SERVICES=1 but {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the machine's Redis; its keys are deleted after."""
+    need_redis()
+    import redis
+
+    prefix = f"newswatch-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from newswatch.cli.search import search
 from newswatch.cli.state import AppState
 from newswatch.cli.status import status
 from newswatch.cli.web import web
+from newswatch.cli.worker import worker
 from newswatch.config import ConfigError
 from newswatch.scheduler.logs import configure_logging
 
@@ -83,6 +84,7 @@ app.command()(status)
 app.command()(run)
 app.command()(search)
 app.command()(web)
+app.command()(worker)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")

@@ -28,6 +28,14 @@ def run(
         ),
     ] = False,
     alert_backlog: AlertBacklog = False,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Queue each due source's poll on the shared Redis queue (settings "
+            "`distributed.*`) for `newswatch worker` processes, instead of crawling here.",
+        ),
+    ] = False,
 ) -> None:
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
@@ -60,10 +68,12 @@ def run(
             if stop.wait(settings.daemon.standby_poll_seconds):
                 raise typer.Exit(0) from None
     # SIGTERM from here until the daemon installs its own handlers still means "stop, exit 0"
-    raise typer.Exit(_run_daemon(app, leadership, stop, alert_backlog))
+    raise typer.Exit(_run_daemon(app, leadership, stop, alert_backlog, distributed))
 
 
-def _run_daemon(app, leadership, stop: _StandbyStop, alert_backlog: bool) -> int:
+def _run_daemon(
+    app, leadership, stop: _StandbyStop, alert_backlog: bool, distributed: bool = False
+) -> int:
     from newswatch.crawler.runner import run_on_reactor
     from newswatch.scheduler.daemon import Daemon
 
@@ -78,6 +88,10 @@ def _run_daemon(app, leadership, stop: _StandbyStop, alert_backlog: bool) -> int
 
     async def main() -> int:
         daemons.append(Daemon(loader, leadership))
+        if distributed:
+            from newswatch.scheduler.distributed import Dispatcher
+
+            daemons[0].dispatch = Dispatcher(app.settings)
         return await daemons[0].run(lambda: stop.requested)
 
     try:

@@ -1,0 +1,257 @@
+"""The scale-out table (issue 15) in one command: runs the benchmarks one after another in this
+checkout, prints measured figures against their goals, and writes bench/results/latest.md with
+the table, the machine's load and every benchmark's own output.
+
+    python -m bench [--pages 300] [--articles 5000] [--rules-articles 300] [--cycles 20]
+                    [--postgres URL] [--skip pipeline,neardup,matching,soak]
+
+Sizes default to what a loaded 2-core machine finishes in about ten minutes; a measure taken
+at a smaller size than its goal names says so in the table. A benchmark that cannot run
+(PostgreSQL unreachable, a crash) is marked "not measured" with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
+PG_ADMIN_URL = os.environ.get("NEWSWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+
+
+@dataclass
+class Measure:
+    name: str
+    goal: str
+    value: str = "not measured"
+    met: str = "?"
+    note: str = ""
+
+
+@dataclass
+class Run:
+    command: list[str]
+    output: str = ""
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    measures: list[Measure] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+
+
+def run_bench(module: str, *args: str, timeout: float = 3600) -> Run:
+    command = [sys.executable, "-m", module, *args]
+    run = Run(command)
+    started = time.perf_counter()
+    print(f"running: {' '.join(command[1:])}", file=sys.stderr, flush=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        run.output = done.stdout
+        if done.returncode != 0:
+            run.error = f"exit {done.returncode}: {done.stderr.strip()[-600:]}"
+    except subprocess.TimeoutExpired:
+        run.error = f"did not finish within {timeout:.0f} s"
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def find(pattern: str, text: str) -> re.Match[str] | None:
+    return re.search(pattern, text, re.MULTILINE)
+
+
+def verdict(value: float, limit: float, *, at_least: bool) -> str:
+    return "yes" if (value >= limit if at_least else value <= limit) else "no"
+
+
+def pipeline(args: argparse.Namespace, report: Report) -> None:
+    run = run_bench("bench.pipeline", "--pages", str(args.pages), "--workers", "1,2")
+    report.runs.append(run)
+    one = Measure("crawl throughput, 1 worker, vs bare trafilatura on the same pages", "≥ 0.80")
+    two = Measure("crawl throughput, 2 workers (2 cores), vs 1 worker", "≥ 1.7×")
+    report.measures += [one, two]
+    row = r"^crawl, {n} extract worker\(s\)[^\n]*?\s+\d+\s+{f}\s+{f}\s+{f}\s+{f}(.*)$"
+    first = find(row.format(n=1, f=NUMBER), run.output)
+    second = find(row.format(n=2, f=NUMBER), run.output)
+    if run.error or not first or not second:
+        one.note = two.note = run.error or "no crawl rows in the output"
+        return
+    bare = find(rf"^bare trafilatura[^\n]*?\s+{NUMBER}\s*$", run.output)
+    one_cpu, two_cpu = _cpu_columns(first.group(5)), _cpu_columns(second.group(5))
+    one.value = first.group(3)
+    one.met = verdict(float(one.value), 0.80, at_least=True)
+    one.note = f"{args.pages} pages; wall clock, {first.group(2)} pages/s"
+    if bare and one_cpu:
+        cpu_ratio = one_cpu[-1] / float(bare.group(1))
+        one.value += f" (CPU: {cpu_ratio:.2f})"
+        one.note += f"; CPU: idle-core bound {one_cpu[-1]} vs bare {bare.group(1)} pages/s"
+    two.value = f"{second.group(4)}×"
+    two.met = verdict(float(second.group(4)), 1.7, at_least=True)
+    two.note = f"wall clock {second.group(2)} vs {first.group(2)} pages/s, load avg "
+    two.note += f"{os.getloadavg()[0]:.1f}"
+    if one_cpu and len(two_cpu) == 3:
+        two.value += f" (CPU: {two_cpu[2] / one_cpu[-1]:.2f}×)"
+        two.note += (
+            f"; CPU ms/page: reactor process {two_cpu[0]}, extraction workers {two_cpu[1]} "
+            f"(in-thread extraction: {one_cpu[0]} all told); idle-core bound {two_cpu[2]} "
+            f"vs {one_cpu[-1]} pages/s"
+        )
+
+
+def _cpu_columns(tail: str) -> list[float]:
+    """CPU ms/page of the main process, [of the workers,] and the idle-core bound."""
+    return [float(v) for v in tail.split()]
+
+
+@contextlib.contextmanager
+def postgres_database(url: str | None) -> Iterator[str]:
+    """The given URL, or a fresh database on the local server, dropped afterwards."""
+    if url:
+        yield url
+        return
+    import psycopg
+
+    name = f"newswatch_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def neardup(args: argparse.Namespace, report: Report) -> None:
+    measure = Measure("near-dup store median at 1,000,000 articles, SQLite / PostgreSQL",
+                      "≤ 2 ms / ≤ 3 ms")  # fmt: skip
+    report.measures.append(measure)
+    pattern = rf"^store incl\. commit median \(ms, 2nd half\)\s+{NUMBER}"
+    values, notes = [], []
+    for backend in ("sqlite", "postgresql"):
+        try:
+            with contextlib.ExitStack() as stack:
+                extra: list[str] = []
+                if backend == "postgresql":
+                    extra = ["--database", stack.enter_context(postgres_database(args.postgres))]
+                run = run_bench("bench.neardup", "--articles", str(args.articles), *extra)
+        except Exception as exc:  # PostgreSQL unreachable: the other figures still count
+            run = Run(["bench.neardup", backend], error=f"{type(exc).__name__}: {exc}")
+        report.runs.append(run)
+        found = find(pattern, run.output)
+        values.append(float(found.group(1)) if found and not run.error else None)
+        if run.error or not found:
+            notes.append(f"{backend}: {run.error or 'no median in the output'}")
+    measure.value = " / ".join(f"{v:.2f} ms" if v is not None else "—" for v in values)
+    limits = (2.0, 3.0)
+    if all(v is not None for v in values):
+        met = all(v <= limit for v, limit in zip(values, limits, strict=True))  # type: ignore[operator]
+        measure.met = "yes" if met else "no"
+    notes.insert(0, f"at {args.articles:,} articles, not 1,000,000")
+    measure.note = "; ".join(notes)
+
+
+def matching(args: argparse.Namespace, report: Report) -> None:
+    measure = Measure("1,000 rules matched per article, median", "≤ 2 ms")
+    report.measures.append(measure)
+    run = run_bench(
+        "bench.matching", "--rules", "1000", "--articles", str(args.rules_articles),
+        "--naive-articles", "10",
+    )  # fmt: skip
+    report.runs.append(run)
+    found = find(rf"^compiled matcher\s+\d+\s+{NUMBER}", run.output)
+    if run.error or not found:
+        measure.note = run.error or "no compiled-matcher row in the output"
+        return
+    measure.value = f"{found.group(1)} ms"
+    measure.met = verdict(float(found.group(1)), 2.0, at_least=False)
+    measure.note = f"{args.rules_articles} articles"
+
+
+def soak(args: argparse.Namespace, report: Report) -> None:
+    measure = Measure("daemon RSS after 500 cycles, and growth over them", "≤ 250 MB, ≤ 5 %")
+    report.measures.append(measure)
+    run = run_bench("bench.soak", "--cycles", str(args.cycles))
+    report.runs.append(run)
+    marks = find(r"^\| RSS at cycles [^|]*\| ([0-9. /]+) \|", run.output)
+    if run.error or not marks:
+        measure.note = run.error or "no RSS row in the output"
+        return
+    rss = [float(v) for v in marks.group(1).split("/")]
+    growth = (rss[-1] - rss[0]) / rss[0] * 100
+    measure.value = f"{rss[-1] * 1.048576:.0f} MB, {growth:+.1f} %"
+    measure.met = "yes" if rss[-1] * 1.048576 <= 250 and growth <= 5 else "no"
+    measure.note = f"after {args.cycles} cycles, not 500; growth from the first mark ({rss[0]} MiB)"
+
+
+BENCHES: dict[str, Callable[[argparse.Namespace, Report], None]] = {
+    "pipeline": pipeline,
+    "neardup": neardup,
+    "matching": matching,
+    "soak": soak,
+}
+
+
+def table(measures: list[Measure]) -> str:
+    lines = ["| measure | goal | measured | met | conditions |", "|---|---|---|---|---|"]
+    lines += [f"| {m.name} | {m.goal} | {m.value} | {m.met} | {m.note} |" for m in measures]
+    return "\n".join(lines)
+
+
+def write_results(report: Report, args: argparse.Namespace, started: datetime) -> None:
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    parts = [
+        "# newswatch benchmarks (`python -m bench`)\n",
+        f"Run {started:%Y-%m-%d %H:%M} UTC at commit {head or '?'} on {os.cpu_count()} CPUs; "
+        f"load average at the end {os.getloadavg()[0]:.1f} (a shared machine: wall-clock "
+        "ratios are only as good as the share of the CPUs we got).\n",
+        table(report.measures),
+        "\n## Output of each benchmark\n",
+    ]
+    for run in report.runs:
+        parts.append(f"### `{' '.join(run.command[1:])}` ({run.seconds:.0f} s)\n")
+        parts.append(f"```\n{run.output.strip()}\n```")
+        if run.error:
+            parts.append(f"Not measured: {run.error}\n")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--articles", type=int, default=5000, help="near-dup store size")
+    parser.add_argument("--rules-articles", type=int, default=300)
+    parser.add_argument("--cycles", type=int, default=20, help="daemon soak cycles")
+    parser.add_argument("--postgres", help="SQLAlchemy URL (default: a fresh local database)")
+    parser.add_argument("--skip", default="", help="comma-separated: " + ",".join(BENCHES))
+    args = parser.parse_args()
+    skipped = {name for name in args.skip.split(",") if name}
+    started = datetime.now(UTC)
+    report = Report()
+    for name, bench in BENCHES.items():
+        if name not in skipped:
+            bench(args, report)
+    if skipped:
+        report.measures.append(Measure(f"skipped: {', '.join(sorted(skipped))}", "", "", ""))
+    print(table(report.measures))
+    write_results(report, args, started)
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

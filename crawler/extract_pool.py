@@ -1,0 +1,109 @@
+"""Extraction in worker processes, so the reactor thread keeps downloading while pages are
+parsed (trafilatura is pure CPU and holds the GIL: threads would not help).
+
+One pool per process and worker count, created on first use and kept: the daemon crawls
+every few minutes and a fresh pool would pay the import of trafilatura and the language
+model (about a second per worker) each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile, extract_article
+from newswatch.crawler.items import ArticlePage
+
+# Pages handed to the pool and not yet back, per worker: enough to keep every worker busy
+# while the next page downloads, few enough that bodies do not pile up in memory.
+IN_FLIGHT_PER_WORKER = 2
+log = logging.getLogger("newswatch.crawl")
+
+_WARM_PAGE = (
+    b"<html><body><article><p>warm up the parser and the language model</p></article></body></html>"
+)
+
+
+def _warm() -> None:
+    """Import and load everything in the worker before the first real page arrives."""
+    with contextlib.suppress(ValueError):
+        extract_article(_WARM_PAGE, "http://warm.invalid/")
+
+
+def _pid_after_a_while() -> int:
+    time.sleep(0.05)  # long enough that the other workers take the other warm-up tasks
+    return os.getpid()
+
+
+class ExtractPool:
+    def __init__(self, workers: int):
+        self.workers = workers
+        # spawn: the parent runs a reactor and threads; forking them is unsafe.
+        self._context = multiprocessing.get_context("spawn")
+        self._executor = self._new_executor()
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm)
+
+    def warm(self) -> None:
+        """Start every worker now (benchmarks, and daemons before their first crawl): until
+        each has answered, one that is still importing would be timed with the first pages."""
+        pids: set[int] = set()
+        while len(pids) < self.workers:
+            tasks = [self._executor.submit(_pid_after_a_while) for _ in range(self.workers)]
+            pids |= {task.result() for task in tasks}
+
+    def _bound(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._loop is not loop:
+            self._slots = asyncio.Semaphore(self.workers * IN_FLIGHT_PER_WORKER)
+            self._loop = loop
+        return self._slots
+
+    async def extract(self, item: ArticlePage, profile: ExtractionProfile) -> ExtractedArticle:
+        """extract_article in a worker; ExtractionError comes back as raised there. A worker
+        that dies (a page that exhausts memory) fails that page only: the pool is replaced."""
+        async with self._bound():
+            future = self._executor.submit(
+                extract_article,
+                item.body,
+                item.url,
+                profile=profile,
+                hint=item.hint,
+                http_charset=item.http_charset,
+                aliases=item.redirected_from,
+            )
+            try:
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                self._replace()
+                raise
+
+    def _replace(self) -> None:
+        broken, self._executor = self._executor, self._new_executor()
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_pools: dict[int, ExtractPool] = {}
+_lock = threading.Lock()
+
+
+def shared_pool(workers: int) -> ExtractPool:
+    """This process's pool of `workers` extraction processes."""
+    with _lock:
+        if workers not in _pools:
+            _pools[workers] = ExtractPool(workers)
+            log.info("extracting pages in %d worker processes", workers)
+        return _pools[workers]

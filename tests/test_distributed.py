@@ -1,0 +1,228 @@
+"""Distributed crawling on the machine's real Redis and PostgreSQL: `newswatch run
+--distributed` queues the polls, `newswatch worker` processes crawl them into one database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import yaml
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from newswatch.crawler.urls import normalize_url
+from newswatch.storage.db import make_engine
+from newswatch.storage.workqueue import WorkQueue
+from tests.conftest import NEWSWATCH, REDIS_URL, REPO, make_cli
+from tests.daemon_harness import wait_until
+from tests.expectations import load_expected
+
+
+@dataclass
+class Proc:
+    """One `newswatch` process with its JSON log in a file."""
+
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def events(self, event: str | None = None) -> list[dict[str, Any]]:
+        records = []
+        for line in self.log_path.read_text("utf-8", "replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if event is None or record.get("event") == event:
+                records.append(record)
+        return records
+
+    def logged(self, text: str) -> bool:
+        return text in self.log_path.read_text("utf-8", "replace")
+
+    def alive(self, what: str) -> bool:
+        if self.process.poll() is not None:
+            tail = self.log_path.read_text("utf-8", "replace")[-3000:]
+            raise AssertionError(f"{self.name} exited while waiting for {what}:\n{tail}")
+        return True
+
+    def wait_event(self, event: str, what: str, count: int = 1, timeout: float = 120) -> None:
+        wait_until(what, lambda: self.alive(what) and len(self.events(event)) >= count, timeout)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@dataclass
+class World:
+    config: Path
+    tmp_path: Path
+    queue: WorkQueue
+    procs: list[Proc]
+    database: str
+
+    def article_count(self) -> int:
+        engine = make_engine(self.database)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+        except DBAPIError:  # the schema is not there until the first process made it
+            return 0
+        finally:
+            engine.dispose()
+
+    def start(self, name: str, *args: str) -> Proc:
+        log_path = self.tmp_path / f"{name}.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [
+                    str(NEWSWATCH),
+                    "--config",
+                    str(self.config),
+                    "--log-format",
+                    "json",
+                    "--log-level",
+                    "INFO",
+                    *args,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                cwd=REPO,
+                env={k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"},
+            )
+        proc = Proc(name, process, log_path)
+        self.procs.append(proc)
+        return proc
+
+
+# Feeds, a sitemap and a listing; few, to keep the test short.
+SOURCES = ("khovar-en", "kazpravda", "baq-kz", "tengrinews")
+
+
+def _sources(interval: str) -> list[dict[str, Any]]:
+    entries = yaml.safe_load((REPO / "config" / "sources.yaml").read_text("utf-8"))["sources"]
+    return [
+        {**e, "schedule": {"interval": interval, "jitter": 0}}
+        for e in entries
+        if e["id"] in SOURCES
+    ]
+
+
+@pytest.fixture
+def world(tmp_path, fixture_server, postgres_url, redis_prefix) -> Iterator[Any]:
+    def make(interval: str, **distributed: Any) -> World:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(yaml.safe_dump({"sources": _sources(interval)}, allow_unicode=True))
+        options = {"redis_url": REDIS_URL, "prefix": redis_prefix, **distributed}
+        cli = make_cli(
+            tmp_path,
+            postgres_url,
+            fixture_server,
+            sources_file=str(sources),
+            crawl={"download_delay": 0.05, "timeout": 30, "retry_times": 0},
+            daemon={"standby_poll_seconds": 0.5, "grace_seconds": 10},
+            distributed=options,
+        )
+        queue = WorkQueue(redis.Redis.from_url(REDIS_URL, decode_responses=True), redis_prefix, 1)
+        made.append(World(cli.config, tmp_path, queue, [], postgres_url))
+        return made[-1]
+
+    made: list[World] = []
+    yield make
+    for each in made:
+        for proc in each.procs:
+            if proc.process.poll() is None:
+                proc.process.kill()
+                proc.process.wait(10)
+
+
+def _took(proc: Proc) -> set[str]:
+    return {record["job"] for record in proc.events("took")}
+
+
+def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_redone(
+    world,
+) -> None:
+    w = world("15m", lease_seconds=4, batch=3)
+    first = w.start("worker-a", "worker")
+    first.wait_event("worker_ready", "the first worker to start")
+    scheduler = w.start("scheduler", "run", "--distributed")
+    # The first worker alone: whatever is in flight now is its own, and unacknowledged.
+    wait_until("a request in flight", lambda: first.alive("work") and w.queue.in_flight())
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(10)
+    lost = {job["id"] for job in w.queue.in_flight()}
+    assert lost, "the worker finished its request before it was killed"
+
+    workers = [w.start("worker-b", "worker"), w.start("worker-c", "worker")]
+    expected = [e for e in load_expected() if e.source in SOURCES]
+    cli_config = ["--config", str(w.config)]
+
+    def stored() -> list[dict]:
+        out = subprocess.run(
+            [str(NEWSWATCH), *cli_config, "articles", "list", "--limit", "1000", "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def finished() -> bool:
+        for proc in (scheduler, *workers):
+            proc.alive("every article stored")
+        idle = not w.queue.waiting() and not w.queue.in_flight()
+        return idle and w.article_count() >= len(expected)
+
+    wait_until("every article stored and the queue drained", finished, timeout=240)
+
+    articles = stored()
+    urls = [url for article in articles for url in article["urls"]]
+    assert sorted(set(urls)) == sorted(urls), "an article was stored twice"
+    assert set(urls) == {normalize_url(e.url) for e in expected}
+    assert len(articles) == len(expected)
+    took = [_took(proc) for proc in workers]
+    assert all(took), "both workers did part of the work"
+    assert lost <= took[0] | took[1], "the killed worker's requests were taken up again"
+    for proc in (*workers, scheduler):  # all at once: each finishes what it holds
+        proc.process.send_signal(signal.SIGTERM)
+    for proc in (*workers, scheduler):
+        proc.stop()
+        assert proc.process.returncode == 0, proc.log_path.read_text()[-2000:]
+
+
+def test_a_second_scheduler_queues_nothing_until_the_first_is_gone(world) -> None:
+    w = world("2s", source_pending_seconds=1)
+    leader = w.start("scheduler-1", "run", "--distributed")
+    leader.wait_event("queued", "the leader queues polls")
+    standby = w.start("scheduler-2", "run", "--distributed", "--standby")
+    wait_until(
+        "the second scheduler stands by",
+        lambda: standby.alive("standby") and standby.logged("standing by"),
+    )
+    queued_by_leader = len(leader.events("queued"))
+    leader.wait_event("queued", "the leader queues again", count=queued_by_leader + 1)
+    assert standby.events("queued") == []
+    by_standby = f":{standby.process.pid}"
+    assert not [j for j in w.queue.waiting() if j["by"].endswith(by_standby)]
+
+    leader.process.send_signal(signal.SIGKILL)
+    leader.process.wait(10)
+    standby.wait_event("queued", "the second scheduler takes over and queues")
+    assert [j for j in w.queue.waiting() if j["by"].endswith(by_standby)]
+    standby.stop()
+    assert standby.process.returncode == 0

@@ -1,0 +1,35 @@
+"""crawl.extract_workers: extraction in worker processes stores exactly what the one-process
+crawl stores (same articles, titles, languages, dates, texts) and counts the same failures."""
+
+from __future__ import annotations
+
+import json
+
+from newswatch.crawler.urls import normalize_url
+from tests.conftest import make_cli
+from tests.expectations import load_expected, token_f1
+
+
+def test_crawl_with_two_extract_workers_stores_every_expected_article(
+    fixture_server, sqlite_url, tmp_path
+) -> None:
+    cli = make_cli(
+        tmp_path, sqlite_url, fixture_server, crawl={"download_delay": 0, "extract_workers": 2}
+    )
+    sources = ("khovar-en", "kazpravda", "baq-kz", "tengrinews")  # feeds, sitemap, listing
+    crawl = cli.run("--log-level", "INFO", "crawl", *(f"--source={s}" for s in sources), "--json")
+    assert "extracting pages in 2 worker processes" in crawl.stderr
+    summaries = [json.loads(line) for line in crawl.stdout.splitlines()]
+    assert {s["source"]: s["failures"] for s in summaries if s["failed"]} == {}
+    articles = cli.json_lines("articles", "list")
+    expected = [e for e in load_expected() if e.source in sources]
+    assert len(articles) == len(expected)
+    for item in expected:
+        [stored] = [a for a in articles if normalize_url(item.url) in a["urls"]]
+        assert (stored["source"], stored["title"], stored["language"]) == (
+            item.source,
+            item.title,
+            item.language,
+        )
+        assert stored["published"][:10] == item.published
+        assert token_f1(stored["text"], item.text) >= 0.9

@@ -1,0 +1,146 @@
+"""What a report says about its happening, in any of ru, kk, tg, en: who (entities of the alias
+table in every script), what kind (call, visit, summit...), when (the report's date and the
+dates in its text), where (host cities) and which numbers. Pure: text in, features out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from newswatch.events.dates import mentioned_dates
+from newswatch.events.text import tokens
+from newswatch.events.vocabulary import Vocabulary, bundled_vocabulary
+
+HEAD_WORDS = 45  # the title and the lead: what the report is about
+# A date this many days before publication can still be the day the report is about.
+RECENT_DAYS = 4
+# Which kinds make one class of event: a visit includes its talks, signings and meetings.
+CLASS_OF = {
+    "call": "call",
+    "message": "message",
+    "summit": "summit",
+    "commission": "commission",
+    "ratification": "ratification",
+    "forum": "bilateral",
+    "visit": "bilateral",
+    "talks": "bilateral",
+    "signing": "bilateral",
+    "parliament": "bilateral",
+    "sideline": "bilateral",
+    "participation": "bilateral",
+    "none": "bilateral",
+}
+# In the head, the first of these that is found names the kind: a bilateral meeting "on the
+# sidelines of the summit" is a meeting, a summit that "discussed a phone call" a summit.
+_BODY_ORDER = ("visit", "talks", "signing", "parliament", "forum")
+
+
+@dataclass
+class Features:
+    day: int  # the day the report is about (date ordinal)
+    published_day: int
+    kind: str
+    entities: dict[str, float] = field(default_factory=dict)  # entity -> prominence
+    roles: dict[str, str] = field(default_factory=dict)  # entity -> role (actors left out)
+    dates: list[int] = field(default_factory=list)  # ordinals of the dates mentioned
+    numbers: list[str] = field(default_factory=list)
+    language: str | None = None
+
+    @property
+    def event_class(self) -> str:
+        return CLASS_OF.get(self.kind, "bilateral")
+
+    def with_role(self, role: str, minimum: float = 0.0) -> set[str]:
+        return {
+            e
+            for e, w in self.entities.items()
+            if self.roles.get(e, "actor") == role and w > minimum
+        }
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Features:
+        return cls(**data)
+
+
+def _kind(counts: Counter, head: set[str]) -> str:
+    """A call, a message or a ratification in the head says it all; a summit in the head is
+    the event when someone takes part in it, and the setting when two leaders meet beside it."""
+    for kind in ("ratification", "call", "message", "commission"):
+        if kind in head:
+            return kind
+    if "summit" in head:
+        if "participation" in head or not head & {"talks", "sideline"}:
+            return "summit"
+        return "talks"
+    for kind in _BODY_ORDER:
+        if kind in head:
+            return kind
+    counts = Counter({k: n for k, n in counts.items() if k not in ("sideline", "participation")})
+    if counts:
+        return counts.most_common(1)[0][0]
+    return "none"
+
+
+def _triggers(vocabulary: Vocabulary, words: list[str]) -> tuple[Counter, set[str]]:
+    """Kinds found, and those in the head. A "встреча" inside "Консультативная встреча" is the
+    summit's name, not a meeting of its own."""
+    hits = vocabulary.triggers.find(words)
+    summits = {position for kind, position in hits if kind == "summit"}
+    kinds: Counter = Counter()
+    head = set()
+    for kind, position in hits:
+        if kind == "talks" and any(abs(position - s) <= 2 for s in summits):
+            continue
+        kinds[kind] += 1
+        if position < HEAD_WORDS:
+            head.add(kind)
+    return kinds, head
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Numbers that can tell events apart: amounts, counts; not years or days of the month."""
+    found = set()
+    for word in words:
+        if not word.isdigit() or len(word) > 6 or (len(word) == 4 and 1990 <= int(word) <= 2100):
+            continue
+        if int(word) > 31:
+            found.add(str(int(word)))
+    return sorted(found)
+
+
+def extract(
+    title: str | None,
+    text: str,
+    published: datetime | date | None,
+    language: str | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> Features:
+    vocabulary = vocabulary or bundled_vocabulary()
+    words = tokens(f"{title or ''}\n{text}")
+    if isinstance(published, datetime):
+        published = published.date()
+    mentioned = mentioned_dates(words, published) if published else []
+    published = published or (max(mentioned) if mentioned else date(1970, 1, 1))
+    recent = [
+        d
+        for d in mentioned
+        if published - timedelta(days=RECENT_DAYS) <= d <= published + timedelta(days=1)
+    ]
+    prominence: Counter = Counter()
+    for entity, position in vocabulary.entities.find(words):
+        prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0
+    kinds, head_kinds = _triggers(vocabulary, words)
+    return Features(
+        day=(max(recent) if recent else published).toordinal(),
+        published_day=published.toordinal(),
+        kind=_kind(kinds, head_kinds),
+        entities=dict(prominence),
+        roles={e: vocabulary.role_of(e) for e in prominence if vocabulary.role_of(e) != "actor"},
+        dates=sorted({d.toordinal() for d in mentioned}),
+        numbers=_numbers(words),
+        language=language,
+    )

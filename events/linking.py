@@ -1,0 +1,71 @@
+"""Link a stored article to its event, in the transaction that stored it, under the writers'
+lock: a copy joins its story's event; otherwise its features are compared with the reports of
+the last days that share an entity, and the best one above the threshold gives the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from newswatch.events.features import Features, extract
+from newswatch.events.scoring import MAX_GAP, Verdict, score
+from newswatch.storage import events as store
+from newswatch.storage.dedup import StoreOutcome
+from newswatch.storage.repository import NewArticle, lock_writers
+
+WINDOW = max(MAX_GAP.values())
+# Entities that find candidates: actors, formats, third-country leaders, places. Countries are
+# in nearly every report and would only make the candidate list longer.
+_KEY_ROLES = ("actor", "formats", "foreign", "places")
+
+
+@dataclass(frozen=True)
+class EventLink:
+    event_id: int
+    how: str
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def _keys(features: Features) -> list[str]:
+    return sorted(e for e in features.entities if features.roles.get(e, "actor") in _KEY_ROLES)
+
+
+def _best(
+    session: Session, features: Features, keys: list[str]
+) -> tuple[store.Candidate, Verdict] | None:
+    best: tuple[store.Candidate, Verdict] | None = None
+    for candidate in store.candidates(session, keys, features.day - WINDOW, features.day + WINDOW):
+        verdict = score(features, Features.from_json(candidate.features))
+        if verdict.linked and (best is None or verdict.score > best[1].score):
+            best = (candidate, verdict)
+    return best
+
+
+def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> EventLink | None:
+    """None when the article was already known (a duplicate or a new version keeps its event)."""
+    if outcome.status != "new":
+        return None
+    lock_writers(session)  # held already when called after store_article: a no-op then
+    features = extract(new.title, new.text, new.published, new.language)
+    keys = _keys(features)
+    if (
+        outcome.reason in ("content", "near")
+        and (event_id := store.story_event(session, outcome.story_id)) is not None
+    ):
+        link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "story",
+                                outcome.score, (f"copy in story {outcome.story_id}",))  # fmt: skip
+    elif (best := _best(session, features, keys)) is not None:
+        candidate, verdict = best
+        link = store.ReportLink(
+            outcome.article_id, outcome.story_id, candidate.event_id, "scored",
+            verdict.score, tuple(verdict.reasons), candidate.article_id,
+        )  # fmt: skip
+    else:
+        day = datetime.combine(date.fromordinal(features.day), datetime.min.time(), UTC)
+        event_id = store.create_event(session, features.kind, day)
+        link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "new")
+    store.add_report(session, link, features.day, features.to_json(), keys)
+    return EventLink(link.event_id, link.how, link.score, tuple(link.reasons))

@@ -1,0 +1,87 @@
+"""Is a new report about the same happening as a stored one? A score with its reasons.
+
+Gates first (what can never be one event): another class of event (a call is not a visit, a
+summit not the bilateral meeting beside it), too many days apart for its class, different
+multilateral formats, different leaders of third countries, no host city in common. Then
+evidence adds up: the actors they share, the same day, the same format or host city, numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from newswatch.events.features import Features
+
+# Days between the days two reports are about: a visit lasts a few days, the rest one.
+MAX_GAP = {"bilateral": 2, "summit": 1, "call": 1, "message": 1, "commission": 1, "ratification": 2}
+THRESHOLD = 5.0
+PROMINENT = 3.0  # in the head, or named three times
+
+
+@dataclass
+class Verdict:
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    gate: str | None = None  # why it can never be one event
+
+    @property
+    def linked(self) -> bool:
+        return self.gate is None and self.score >= THRESHOLD
+
+
+def _names(values: set[str]) -> str:
+    return ", ".join(sorted(values))
+
+
+def _gate(new: Features, old: Features) -> str | None:
+    if new.event_class != old.event_class:
+        return f"{new.kind} vs {old.kind}"
+    gap = abs(new.day - old.day)
+    if gap > MAX_GAP.get(new.event_class, 1):
+        return f"{gap} days apart"
+    formats_new, formats_old = new.with_role("formats", 2), old.with_role("formats", 2)
+    if formats_new and formats_old and not formats_new & formats_old:
+        return f"formats {_names(formats_new)} vs {_names(formats_old)}"
+    if new.event_class != "summit":
+        foreign_new, foreign_old = new.with_role("foreign", 2), old.with_role("foreign", 2)
+        if foreign_new ^ foreign_old:
+            return f"other leaders: {_names(foreign_new ^ foreign_old)}"
+    places_new, places_old = new.with_role("places"), old.with_role("places")
+    if places_new and places_old and not places_new & places_old:
+        return f"places {_names(places_new)} vs {_names(places_old)}"
+    return None
+
+
+def score(new: Features, old: Features) -> Verdict:
+    if (gate := _gate(new, old)) is not None:
+        return Verdict(0.0, [gate], gate)
+    verdict = Verdict(0.0)
+
+    def add(points: float, reason: str) -> None:
+        verdict.score += points
+        verdict.reasons.append(f"{points:+g} {reason}")
+
+    actors_new = {e for e, w in new.entities.items() if new.roles.get(e, "actor") == "actor"}
+    actors_old = {e for e, w in old.entities.items() if old.roles.get(e, "actor") == "actor"}
+    shared = actors_new & actors_old
+    if shared:
+        add(min(2.0 * len(shared), 6.0), f"actors {_names(shared)}")
+    lead_new = {e for e in actors_new if new.entities[e] >= PROMINENT}
+    lead_old = {e for e in actors_old if old.entities[e] >= PROMINENT}
+    if lead_new and lead_old and not lead_new & lead_old:
+        add(-3.0, f"main actors differ: {_names(lead_new)} vs {_names(lead_old)}")
+    gap = abs(new.day - old.day)
+    add({0: 2.0, 1: 1.0}.get(gap, 0.0), f"day {date.fromordinal(old.day)}, {gap} apart")
+    if new.kind == old.kind:
+        add(1.0, f"both {new.kind}")
+    formats = new.with_role("formats", 2) & old.with_role("formats", 2)
+    if formats:
+        add(3.0, f"format {_names(formats)}")
+    places = new.with_role("places") & old.with_role("places")
+    if places:
+        add(1.0, f"place {_names(places)}")
+    numbers = set(new.numbers) & set(old.numbers)
+    if numbers:
+        add(min(0.5 * len(numbers), 2.0), f"numbers {_names(numbers)}")
+    return verdict

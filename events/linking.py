@@ -13,6 +13,7 @@ from newswatch.events.features import Features, extract
 from newswatch.events.scoring import MAX_GAP, Verdict, score
 from newswatch.storage import events as store
 from newswatch.storage.dedup import StoreOutcome
+from newswatch.storage.models import Article
 from newswatch.storage.repository import NewArticle, lock_writers
 
 WINDOW = max(MAX_GAP.values())
@@ -44,6 +45,15 @@ def _best(
     return best
 
 
+def _story_mate(session: Session, features: Features, story_id: int) -> store.Candidate | None:
+    """A report of the story this copy joined, unless the copy says it is another happening
+    (short texts of two summits can share enough words to look like copies)."""
+    for mate in store.story_reports(session, story_id):
+        if not mate.features or score(features, Features.from_json(mate.features)).gate is None:
+            return mate
+    return None
+
+
 def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> EventLink | None:
     """None when the article was already known (a duplicate or a new version keeps its event)."""
     if outcome.status != "new":
@@ -51,12 +61,13 @@ def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> Ev
     lock_writers(session)  # held already when called after store_article: a no-op then
     features = extract(new.title, new.text, new.published, new.language)
     keys = _keys(features)
-    if (
-        outcome.reason in ("content", "near")
-        and (event_id := store.story_event(session, outcome.story_id)) is not None
+    if outcome.reason in ("content", "near") and (
+        mate := _story_mate(session, features, outcome.story_id)
     ):
-        link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "story",
-                                outcome.score, (f"copy in story {outcome.story_id}",))  # fmt: skip
+        link = store.ReportLink(
+            outcome.article_id, outcome.story_id, mate.event_id, "story", outcome.score,
+            (f"copy in story {outcome.story_id}",), mate.article_id,
+        )  # fmt: skip
     elif (best := _best(session, features, keys)) is not None:
         candidate, verdict = best
         link = store.ReportLink(
@@ -69,3 +80,25 @@ def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> Ev
         link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "new")
     store.add_report(session, link, features.day, features.to_json(), keys)
     return EventLink(link.event_id, link.how, link.score, tuple(link.reasons))
+
+
+def link_stored(session: Session, article: Article) -> int:
+    """Link an article stored without its event (by a path other than the crawler's sink, or
+    before events existed and without a backfilled one): the same decision, now."""
+    new = NewArticle(
+        source_id=article.source_id,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        title=article.title,
+        text=article.text,
+        content_hash=article.content_hash,
+        language=article.language,
+        published=article.published,
+    )
+    outcome = StoreOutcome(
+        "new", article.id, article.story_id or 0, article.dedup_reason, article.dedup_score
+    )
+    link = link_article(session, outcome, new)
+    assert link is not None  # a "new" outcome is always linked
+    session.expire(article, ["event_id"])  # written with Core: the ORM copy is stale
+    return link.event_id

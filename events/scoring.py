@@ -34,6 +34,10 @@ def _names(values: set[str]) -> str:
     return ", ".join(sorted(values))
 
 
+def _actors(features: Features) -> set[str]:
+    return {e for e in features.entities if features.roles.get(e, "actor") == "actor"}
+
+
 def _gate(new: Features, old: Features) -> str | None:
     if new.event_class != old.event_class:
         return f"{new.kind} vs {old.kind}"
@@ -47,6 +51,10 @@ def _gate(new: Features, old: Features) -> str | None:
         foreign_new, foreign_old = new.with_role("foreign", 2), old.with_role("foreign", 2)
         if foreign_new ^ foreign_old:
             return f"other leaders: {_names(foreign_new ^ foreign_old)}"
+    if not (_actors(new) & _actors(old)) and not (
+        new.with_role("formats", 2) & old.with_role("formats", 2)
+    ):
+        return "no actor or format in common"
     places_new, places_old = new.with_role("places"), old.with_role("places")
     if places_new and places_old and not places_new & places_old:
         return f"places {_names(places_new)} vs {_names(places_old)}"
@@ -62,8 +70,7 @@ def score(new: Features, old: Features) -> Verdict:
         verdict.score += points
         verdict.reasons.append(f"{points:+g} {reason}")
 
-    actors_new = {e for e, w in new.entities.items() if new.roles.get(e, "actor") == "actor"}
-    actors_old = {e for e, w in old.entities.items() if old.roles.get(e, "actor") == "actor"}
+    actors_new, actors_old = _actors(new), _actors(old)
     shared = actors_new & actors_old
     if shared:
         add(min(2.0 * len(shared), 6.0), f"actors {_names(shared)}")

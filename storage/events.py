@@ -51,12 +51,14 @@ def candidates(
     return [Candidate(a, e, f) for a, e, f in rows if f is not None]
 
 
-def story_event(session: Session, story_id: int) -> int | None:
-    return (
-        session.connection()
-        .execute(select(_STORIES.c.event_id).where(_STORIES.c.id == story_id))
-        .scalar()
+def story_reports(session: Session, story_id: int) -> list[Candidate]:
+    """The linked reports of a story (features {} for those stored before events existed)."""
+    rows = session.connection().execute(
+        select(_REPORTS.c.article_id, _REPORTS.c.event_id, _REPORTS.c.features)
+        .join(_ARTICLES, _ARTICLES.c.id == _REPORTS.c.article_id)
+        .where(_ARTICLES.c.story_id == story_id)
     )
+    return [Candidate(a, e, f or {}) for a, e, f in rows]
 
 
 def create_event(session: Session, kind: str, day: datetime | None) -> int:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newswatch.cli import alerts, articles, rules, sources, stories
+from newswatch.cli import alerts, articles, events, rules, sources, stories
 from newswatch.cli.crawl import crawl
 from newswatch.cli.demo import demo
 from newswatch.cli.extract import extract, ingest
@@ -71,6 +71,7 @@ app.command()(run)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")
+app.add_typer(events.app, name="events")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(rules.app, name="rules")
 

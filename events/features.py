@@ -5,14 +5,17 @@ dates in its text), where (host cities) and which numbers. Pure: text in, featur
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from newswatch.events.dates import mentioned_dates
 from newswatch.events.text import tokens
 from newswatch.events.vocabulary import Vocabulary, bundled_vocabulary
 
+_SIDES = {"kazakhstan", "tajikistan"}
 HEAD_WORDS = 45  # the title and the lead: what the report is about
+SUMMIT_FORMAT = 6.0  # a format named this much (twice in the head) makes a report a summit's
 # A date this many days before publication can still be the day the report is about.
 RECENT_DAYS = 4
 # Which kinds make one class of event: a visit includes its talks, signings and meetings.
@@ -47,9 +50,26 @@ class Features:
     numbers: list[str] = field(default_factory=list)
     language: str | None = None
 
-    @property
+    head: list[str] = field(default_factory=list)  # kinds named in the title and lead
+
+    @cached_property
     def event_class(self) -> str:
-        return CLASS_OF.get(self.kind, "bilateral")
+        """A meeting report whose main format is a multilateral one and that names several
+        third countries or their leaders is a summit report, unless a visit or a meeting beside
+        something leads it."""
+        cls = CLASS_OF.get(self.kind, "bilateral")
+        if cls == "bilateral" and not {"visit", "sideline"} & set(self.head):
+            others = self.with_role("foreign") | self.with_role("countries") - _SIDES
+            if self.main_formats and len(others) >= 2:
+                return "summit"
+        return cls
+
+    @cached_property
+    def main_formats(self) -> set[str]:
+        """The most named multilateral format(s), if one is named prominently."""
+        weights = {e: w for e, w in self.entities.items() if self.roles.get(e) == "formats"}
+        top = max(weights.values(), default=0.0)
+        return {e for e, w in weights.items() if w == top} if top >= 3 else set()
 
     def with_role(self, role: str, minimum: float = 0.0) -> set[str]:
         return {
@@ -59,21 +79,23 @@ class Features:
         }
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_json(cls, data: dict) -> Features:
         return cls(**data)
 
 
-def _kind(counts: Counter, head: set[str]) -> str:
-    """A call, a message or a ratification in the head says it all; a summit in the head is
-    the event when someone takes part in it, and the setting when two leaders meet beside it."""
+def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
+    """A call, a message or a ratification in the head says it all; a summit (named, or its
+    format prominent) is the event when someone takes part in it or nobody visits or meets in
+    the head, and the setting when two leaders meet beside it."""
     for kind in ("ratification", "call", "message", "commission"):
         if kind in head:
             return kind
-    if "summit" in head:
-        if "participation" in head or not head & {"talks", "sideline"}:
+    bilateral = head & {"talks", "sideline", "visit"}
+    if "summit" in head or summit_format:
+        if "participation" in head or not bilateral:
             return "summit"
         return "talks"
     for kind in _BODY_ORDER:
@@ -134,13 +156,17 @@ def extract(
     for entity, position in vocabulary.entities.find(words):
         prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0
     kinds, head_kinds = _triggers(vocabulary, words)
+    summit_format = any(
+        w >= SUMMIT_FORMAT and vocabulary.role_of(e) == "formats" for e, w in prominence.items()
+    )
     return Features(
         day=(max(recent) if recent else published).toordinal(),
         published_day=published.toordinal(),
-        kind=_kind(kinds, head_kinds),
+        kind=_kind(kinds, head_kinds, summit_format),
         entities=dict(prominence),
         roles={e: vocabulary.role_of(e) for e in prominence if vocabulary.role_of(e) != "actor"},
         dates=sorted({d.toordinal() for d in mentioned}),
         numbers=_numbers(words),
+        head=sorted(head_kinds),
         language=language,
     )

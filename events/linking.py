@@ -14,12 +14,11 @@ from newswatch.events.scoring import MAX_GAP, Verdict, score
 from newswatch.storage import events as store
 from newswatch.storage.dedup import StoreOutcome
 from newswatch.storage.models import Article
-from newswatch.storage.repository import NewArticle, lock_writers
+from newswatch.storage.repository import NewArticle
 
-WINDOW = max(MAX_GAP.values())
-# Entities that find candidates: actors, formats, third-country leaders, places. Countries are
-# in nearly every report and would only make the candidate list longer.
-_KEY_ROLES = ("actor", "formats", "foreign", "places")
+# Entities that find candidates: the ones a report must share to be linked (scoring's gate):
+# actors and formats. Countries and cities are in nearly every report.
+_KEY_ROLES = ("actor", "formats")
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,22 @@ class EventLink:
     reasons: tuple[str, ...] = ()
 
 
-def _keys(features: Features) -> list[str]:
-    return sorted(e for e in features.entities if features.roles.get(e, "actor") in _KEY_ROLES)
+def candidate_keys(features: Features) -> list[str]:
+    """`class:entity`: only reports of the same class of event (scoring's first gate) that
+    share an actor or a format (its second) are ever candidates."""
+    return sorted(
+        f"{features.event_class}:{e}"
+        for e in features.entities
+        if features.roles.get(e, "actor") in _KEY_ROLES
+    )
 
 
 def _best(
     session: Session, features: Features, keys: list[str]
 ) -> tuple[store.Candidate, Verdict] | None:
     best: tuple[store.Candidate, Verdict] | None = None
-    for candidate in store.candidates(session, keys, features.day - WINDOW, features.day + WINDOW):
+    window = MAX_GAP.get(features.event_class, 1)
+    for candidate in store.candidates(session, keys, features.day - window, features.day + window):
         verdict = score(features, Features.from_json(candidate.features))
         if verdict.linked and (best is None or verdict.score > best[1].score):
             best = (candidate, verdict)
@@ -58,9 +64,9 @@ def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> Ev
     """None when the article was already known (a duplicate or a new version keeps its event)."""
     if outcome.status != "new":
         return None
-    lock_writers(session)  # held already when called after store_article: a no-op then
+    store.lock_writers(session)  # held already when called after store_article
     features = extract(new.title, new.text, new.published, new.language)
-    keys = _keys(features)
+    keys = candidate_keys(features)
     if outcome.reason in ("content", "near") and (
         mate := _story_mate(session, features, outcome.story_id)
     ):

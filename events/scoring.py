@@ -14,7 +14,7 @@ from datetime import date
 from newswatch.events.features import Features
 
 # Days between the days two reports are about: a visit lasts a few days, the rest one.
-MAX_GAP = {"bilateral": 2, "summit": 1, "call": 1, "message": 1, "commission": 1, "ratification": 2}
+MAX_GAP = {"bilateral": 2, "summit": 2, "call": 1, "message": 1, "commission": 1, "ratification": 2}
 THRESHOLD = 5.0
 PROMINENT = 3.0  # in the head, or named three times
 
@@ -44,7 +44,7 @@ def _gate(new: Features, old: Features) -> str | None:
     gap = abs(new.day - old.day)
     if gap > MAX_GAP.get(new.event_class, 1):
         return f"{gap} days apart"
-    formats_new, formats_old = new.with_role("formats", 2), old.with_role("formats", 2)
+    formats_new, formats_old = new.main_formats, old.main_formats
     if formats_new and formats_old and not formats_new & formats_old:
         return f"formats {_names(formats_new)} vs {_names(formats_old)}"
     if new.event_class != "summit":
@@ -55,7 +55,8 @@ def _gate(new: Features, old: Features) -> str | None:
         new.with_role("formats", 2) & old.with_role("formats", 2)
     ):
         return "no actor or format in common"
-    places_new, places_old = new.with_role("places"), old.with_role("places")
+    places_new = new.with_role("places", PROMINENT - 1)
+    places_old = old.with_role("places", PROMINENT - 1)
     if places_new and places_old and not places_new & places_old:
         return f"places {_names(places_new)} vs {_names(places_old)}"
     return None
@@ -76,7 +77,7 @@ def score(new: Features, old: Features) -> Verdict:
         add(min(2.0 * len(shared), 6.0), f"actors {_names(shared)}")
     lead_new = {e for e in actors_new if new.entities[e] >= PROMINENT}
     lead_old = {e for e in actors_old if old.entities[e] >= PROMINENT}
-    if lead_new and lead_old and not lead_new & lead_old:
+    if lead_new and lead_old and not lead_new & lead_old and new.event_class != "summit":
         add(-3.0, f"main actors differ: {_names(lead_new)} vs {_names(lead_old)}")
     gap = abs(new.day - old.day)
     add({0: 2.0, 1: 1.0}.get(gap, 0.0), f"day {date.fromordinal(old.day)}, {gap} apart")

@@ -32,7 +32,7 @@ from sqlalchemy import insert
 
 from newswatch.events.dates import mentioned_dates
 from newswatch.events.features import Features, extract
-from newswatch.events.linking import _keys, link_article
+from newswatch.events.linking import candidate_keys, link_article
 from newswatch.events.text import tokens
 from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
@@ -151,12 +151,33 @@ def quality(url: str) -> None:
 
 # --- timing -------------------------------------------------------------------------------
 
-_ACTORS = ["Токаев", "Рахмон", "Путин", "Мирзиёев", "Жапаров", "Нуртлеу", "Мухриддин",
-           "Ашимбаев", "Рустам Эмомали", "Бектенов", "Расулзода", "Скляр", "Лукашенко"]
+_ACTORS = [
+    "Токаев",
+    "Рахмон",
+    "Путин",
+    "Мирзиёев",
+    "Жапаров",
+    "Нуртлеу",
+    "Мухриддин",
+    "Ашимбаев",
+    "Рустам Эмомали",
+    "Бектенов",
+    "Расулзода",
+    "Скляр",
+    "Лукашенко",
+]
 _PLACES = ["Астана", "Душанбе", "Ташкент", "Бишкек", "Алматы", "Москва"]
-_KINDS = ["провели телефонный разговор", "прибыл с официальным визитом", "провели переговоры",
-          "приняли участие в саммите ШОС", "подписали соглашение", "заседание ОДКБ",
-          "заседание межправительственной комиссии", "форум", "встретился"]
+_KINDS = [
+    "провели телефонный разговор",
+    "прибыл с официальным визитом",
+    "провели переговоры",
+    "приняли участие в саммите ШОС",
+    "подписали соглашение",
+    "заседание ОДКБ",
+    "заседание межправительственной комиссии",
+    "форум",
+    "встретился",
+]
 _FILLER_TEXT = (
     "Стороны обсудили вопросы сотрудничества в торгово-экономической, транспортной и "
     "энергетической сферах, а также региональную повестку."
@@ -200,7 +221,7 @@ def fill(sessions, count: int, rng: random.Random, start: date) -> None:
                              "fetched_at": now, "language": "ru"})  # fmt: skip
             reports.append({"article_id": aid, "event_id": aid, "how": "new", "reasons": [],
                             "day": day, "features": features, "created_at": now})  # fmt: skip
-            entities = _keys(Features.from_json(features))
+            entities = candidate_keys(Features.from_json(features))
             keys.extend(
                 {"key": k, "article_id": aid, "day": day, "created_at": now} for k in entities
             )

@@ -87,21 +87,26 @@ class Features:
 
 
 def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
-    """A call, a message or a ratification in the head says it all; a summit (named, or its
-    format prominent) is the event when someone takes part in it or nobody visits or meets in
-    the head, and the setting when two leaders meet beside it."""
+    """A call, a message or a ratification in the head says it all. A summit (named in the
+    head, or its format prominent) is the event, unless the head is about a meeting beside it
+    ("on the sidelines", or a visit with talks) that nobody "takes part in"."""
     for kind in ("ratification", "call", "message", "commission"):
         if kind in head:
             return kind
-    bilateral = head & {"talks", "sideline", "visit"}
     if "summit" in head or summit_format:
-        if "participation" in head or not bilateral:
-            return "summit"
-        return "talks"
+        beside = "sideline" in head or ({"talks", "visit"} <= head and "participation" not in head)
+        if "summit" not in head:  # only its format is named: a meeting in its setting
+            beside = beside or "participation" not in head
+        return "talks" if beside and "talks" in head else "summit"
     for kind in _BODY_ORDER:
         if kind in head:
             return kind
-    counts = Counter({k: n for k, n in counts.items() if k not in ("sideline", "participation")})
+    # Nothing in the head: what the body says most, a bilateral kind first (a visit report
+    # mentions the commission that prepared it).
+    bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
+    counts = bilateral or Counter(
+        {k: n for k, n in counts.items() if k not in ("sideline", "participation")}
+    )
     if counts:
         return counts.most_common(1)[0][0]
     return "none"

@@ -38,6 +38,15 @@ def _actors(features: Features) -> set[str]:
     return {e for e in features.entities if features.roles.get(e, "actor") == "actor"}
 
 
+def _principals(features: Features) -> set[str]:
+    """The two most named actors (and any tied with the second): whom the report is about."""
+    weights = sorted((features.entities[e] for e in _actors(features)), reverse=True)
+    if not weights:
+        return set()
+    cut = weights[min(1, len(weights) - 1)]
+    return {e for e in _actors(features) if features.entities[e] >= max(cut, PROMINENT)}
+
+
 def _gate(new: Features, old: Features) -> str | None:
     if new.event_class != old.event_class:
         return f"{new.kind} vs {old.kind}"
@@ -75,8 +84,7 @@ def score(new: Features, old: Features) -> Verdict:
     shared = actors_new & actors_old
     if shared:
         add(min(2.0 * len(shared), 6.0), f"actors {_names(shared)}")
-    lead_new = {e for e in actors_new if new.entities[e] >= PROMINENT}
-    lead_old = {e for e in actors_old if old.entities[e] >= PROMINENT}
+    lead_new, lead_old = _principals(new), _principals(old)
     if lead_new and lead_old and not lead_new & lead_old and new.event_class != "summit":
         add(-3.0, f"main actors differ: {_names(lead_new)} vs {_names(lead_old)}")
     gap = abs(new.day - old.day)

@@ -14,7 +14,7 @@ from datetime import date
 from newswatch.events.features import Features
 
 # Days between the days two reports are about: a visit lasts a few days, the rest one.
-MAX_GAP = {"bilateral": 2, "summit": 2, "call": 1, "message": 1, "commission": 1, "ratification": 2}
+MAX_GAP = {"bilateral": 3, "summit": 2, "call": 1, "message": 1, "commission": 1, "ratification": 2}
 THRESHOLD = 5.0
 PROMINENT = 3.0  # in the head, or named three times
 
@@ -64,9 +64,16 @@ def _gate(new: Features, old: Features) -> str | None:
         new.with_role("formats", 2) & old.with_role("formats", 2)
     ):
         return "no actor or format in common"
+    # Host cities: named prominently by both and none of one's named at all by the other
+    # (a dateline or a mention of the next venue alone does not set two reports apart).
     places_new = new.with_role("places", PROMINENT - 1)
     places_old = old.with_role("places", PROMINENT - 1)
-    if places_new and places_old and not places_new & places_old:
+    if (
+        places_new
+        and places_old
+        and not places_new & old.with_role("places")
+        and not places_old & new.with_role("places")
+    ):
         return f"places {_names(places_new)} vs {_names(places_old)}"
     return None
 

@@ -16,7 +16,7 @@ from newswatch.config.yamlfile import read_yaml, validation_message
 from newswatch.events.phrases import PhraseIndex
 
 BUNDLED_EVENTS = CONFIG_DIR / "events.yaml"
-ROLES = ("countries", "places", "formats", "foreign", "media")
+ROLES = ("countries", "places", "formats", "foreign", "media", "bodies")
 
 
 class _Roles(BaseModel):
@@ -26,6 +26,7 @@ class _Roles(BaseModel):
     formats: list[str] = []
     foreign: list[str] = []
     media: list[str] = []
+    bodies: list[str] = []
 
 
 class _EventsFile(BaseModel):

@@ -19,6 +19,7 @@ from newswatch.storage.repository import NewArticle
 # Entities that find candidates: the ones a report must share to be linked (scoring's gate):
 # actors and formats. Countries and cities are in nearly every report.
 _KEY_ROLES = ("actor", "formats")
+_SUMMIT_KEY_ROLES = ("actor", "formats", "foreign")  # a summit's report may name only guests
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,11 @@ class EventLink:
 def candidate_keys(features: Features) -> list[str]:
     """`class:entity`: only reports of the same class of event (scoring's first gate) that
     share an actor or a format (its second) are ever candidates."""
+    roles = _SUMMIT_KEY_ROLES if features.event_class == "summit" else _KEY_ROLES
     return sorted(
         f"{features.event_class}:{e}"
         for e in features.entities
-        if features.roles.get(e, "actor") in _KEY_ROLES
+        if features.roles.get(e, "actor") in roles
     )
 
 

@@ -47,6 +47,14 @@ def _principals(features: Features) -> set[str]:
     return {e for e in _actors(features) if features.entities[e] >= max(cut, PROMINENT)}
 
 
+def _in_common(new: Features, old: Features) -> bool:
+    """Someone or something both are about: an actor, a format, or, for a summit (whose report
+    may name neither of the two sides), a third-country leader there."""
+    if _actors(new) & _actors(old) or new.with_role("formats", 2) & old.with_role("formats", 2):
+        return True
+    return new.event_class == "summit" and bool(new.with_role("foreign") & old.with_role("foreign"))
+
+
 def _gate(new: Features, old: Features) -> str | None:
     if new.event_class != old.event_class:
         return f"{new.kind} vs {old.kind}"
@@ -60,9 +68,7 @@ def _gate(new: Features, old: Features) -> str | None:
         foreign_new, foreign_old = new.with_role("foreign", 2), old.with_role("foreign", 2)
         if foreign_new ^ foreign_old:
             return f"other leaders: {_names(foreign_new ^ foreign_old)}"
-    if not (_actors(new) & _actors(old)) and not (
-        new.with_role("formats", 2) & old.with_role("formats", 2)
-    ):
+    if not _in_common(new, old):
         return "no actor or format in common"
     # Host cities: named prominently by both and none of one's named at all by the other
     # (a dateline or a mention of the next venue alone does not set two reports apart).
@@ -98,6 +104,10 @@ def score(new: Features, old: Features) -> Verdict:
     add({0: 2.0, 1: 1.0}.get(gap, 0.0), f"day {date.fromordinal(old.day)}, {gap} apart")
     if new.kind == old.kind:
         add(1.0, f"both {new.kind}")
+    if new.event_class == "summit" and (
+        leaders := new.with_role("foreign") & old.with_role("foreign")
+    ):
+        add(min(1.0 * len(leaders), 2.0), f"leaders there {_names(leaders)}")
     formats = new.with_role("formats", 2) & old.with_role("formats", 2)
     if formats:
         add(3.0, f"format {_names(formats)}")

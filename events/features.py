@@ -58,10 +58,12 @@ class Features:
         third countries or their leaders is a summit report, unless a visit or a meeting beside
         something leads it."""
         cls = CLASS_OF.get(self.kind, "bilateral")
-        if cls == "bilateral" and not {"visit", "sideline"} & set(self.head):
-            others = self.with_role("foreign") | self.with_role("countries") - _SIDES
-            if self.main_formats and len(others) >= 2:
-                return "summit"
+        others = self.with_role("foreign") | self.with_role("countries") - _SIDES
+        led_by_a_visit = bool({"visit", "sideline"} & set(self.head))
+        if cls == "bilateral" and not led_by_a_visit and self.main_formats and len(others) >= 2:
+            return "summit"
+        if cls == "summit" and not self.main_formats and len(others) < 2:
+            return "bilateral"  # "a meeting of the heads of state" of the two sides only
         return cls
 
     @cached_property

@@ -63,11 +63,13 @@ def _story_mate(session: Session, features: Features, story_id: int) -> store.Ca
 
 
 def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> EventLink | None:
-    """None when the article was already known (a duplicate or a new version keeps its event)."""
+    """None when the article was already known (a duplicate or a new version keeps its event).
+    Call it under the writers' lock: in store_article's transaction, which took it."""
     if outcome.status != "new":
         return None
-    store.lock_writers(session)  # held already when called after store_article
-    features = extract(new.title, new.text, new.published, new.language)
+    # undated reports are about the days around their fetch, not all about one unknown day
+    published = new.published or datetime.now(UTC)
+    features = extract(new.title, new.text, published, new.language)
     keys = candidate_keys(features)
     if outcome.reason in ("content", "near") and (
         mate := _story_mate(session, features, outcome.story_id)
@@ -84,7 +86,9 @@ def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> Ev
         )  # fmt: skip
     else:
         day = datetime.combine(date.fromordinal(features.day), datetime.min.time(), UTC)
-        event_id = store.create_event(session, features.kind, day)
+        event_id = store.create_event(
+            session, features.kind, day, new.title, new.published, new.language
+        )
         link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "new")
     store.add_report(session, link, features.day, features.to_json(), keys)
     return EventLink(link.event_id, link.how, link.score, tuple(link.reasons))
@@ -106,6 +110,7 @@ def link_stored(session: Session, article: Article) -> int:
     outcome = StoreOutcome(
         "new", article.id, article.story_id or 0, article.dedup_reason, article.dedup_score
     )
+    store.lock_writers(session)
     link = link_article(session, outcome, new)
     assert link is not None  # a "new" outcome is always linked
     session.expire(article, ["event_id"])  # written with Core: the ORM copy is stale

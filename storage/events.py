@@ -41,8 +41,8 @@ _STORY_REPORTS = (
     " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ?"
 )
 _INSERT_EVENT = (
-    "INSERT INTO events (kind, day, languages, report_count, created_at, updated_at)"
-    " VALUES (?, ?, '[]', 0, ?, ?) RETURNING id"
+    "INSERT INTO events (kind, day, title, first_published, languages, report_count, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"
 )
 _INSERT_REPORT = (
     "INSERT INTO event_reports (article_id, event_id, how, score, reasons, matched_article_id,"
@@ -85,10 +85,22 @@ def story_reports(session: Session, story_id: int) -> list[Candidate]:
     return [Candidate(a, e, _json(f) or {}) for a, e, f in rows]
 
 
-def create_event(session: Session, kind: str, day: datetime | None) -> int:
+def create_event(
+    session: Session,
+    kind: str,
+    day: datetime | None,
+    title: str | None,
+    published: datetime | None,
+    language: str | None,
+) -> int:
+    """An event with its first report's title, date and language (the report follows)."""
     cursor = Cursor(session)
     now = cursor.driver.timestamp(utcnow())
-    [(event_id,)] = cursor.rows(_INSERT_EVENT, (kind, cursor.driver.timestamp(day), now, now))
+    stamp = cursor.driver.timestamp
+    languages = json.dumps([language] if language else [])
+    [(event_id,)] = cursor.rows(
+        _INSERT_EVENT, (kind, stamp(day), title, stamp(published), languages, now, now)
+    )
     return event_id
 
 
@@ -127,7 +139,8 @@ def add_report(
     cursor.run(_SET_ARTICLE, (link.event_id, link.article_id))
     if link.story_id:
         cursor.run(_SET_STORY, (link.event_id, link.story_id))
-    refresh_event(session, link.event_id)
+    if link.how != "new":  # a new event was created with its first report's fields
+        refresh_event(session, link.event_id)
 
 
 def refresh_event(session: Session, event_id: int) -> None:

@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
+from sqlalchemy import text as sql
 
 from newswatch.events.dates import mentioned_dates
 from newswatch.events.features import Features, extract
@@ -229,6 +230,15 @@ def fill(sessions, count: int, rng: random.Random, start: date) -> None:
             for model, rows in ((Event, events), (Story, stories), (Article, articles),
                                 (EventReport, reports), (EventKey, keys)):  # fmt: skip
                 session.execute(insert(model.__table__), rows)
+    with sessions.begin() as session:  # explicit ids: PostgreSQL's sequences must follow
+        if session.get_bind().dialect.name == "postgresql":
+            for table in ("events", "stories", "articles"):
+                session.execute(
+                    sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count})")
+                )
+    if sessions.kw["bind"].dialect.name == "postgresql":  # planner statistics, as autovacuum
+        with sessions.kw["bind"].connect() as connection:  # would gather them after a bulk load
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sql("ANALYZE"))
 
 
 def timing(url: str, count: int, measured: int) -> None:

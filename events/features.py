@@ -62,8 +62,10 @@ class Features:
         led_by_a_visit = bool({"visit", "sideline"} & set(self.head))
         if cls == "bilateral" and not led_by_a_visit and self.main_formats and len(others) >= 2:
             return "summit"
-        if cls == "summit" and not self.main_formats and len(others) < 2:
-            return "bilateral"  # "a meeting of the heads of state" of the two sides only
+        if cls == "summit" and not (self.main_formats or self.with_role("foreign")):
+            third = self.with_role("countries") - _SIDES
+            if len(third) < 2 and len(_SIDES & self.with_role("countries")) == 2:
+                return "bilateral"  # "a meeting of the heads of state" of the two sides only
         return cls
 
     @cached_property

@@ -32,6 +32,7 @@ CLASS_OF = {
     "parliament": "bilateral",
     "sideline": "bilateral",
     "participation": "bilateral",
+    "upcoming": "bilateral",
     "none": "bilateral",
 }
 # In the head, the first of these that is found names the kind: a bilateral meeting "on the
@@ -98,9 +99,13 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
         if kind in head:
             return kind
     if "summit" in head or summit_format:
-        beside = "sideline" in head or ({"talks", "visit"} <= head and "participation" not in head)
+        beside = "sideline" in head or (
+            "participation" not in head and ({"talks", "visit"} <= head or "upcoming" in head)
+        )
         if "summit" not in head:  # only its format is named: a meeting in its setting
             beside = beside or "participation" not in head
+        if beside and "upcoming" in head and "talks" not in head:
+            return "visit" if "visit" in head else "talks"
         return "talks" if beside and "talks" in head else "summit"
     for kind in _BODY_ORDER:
         if kind in head:
@@ -109,7 +114,7 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
     # mentions the commission that prepared it).
     bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
     counts = bilateral or Counter(
-        {k: n for k, n in counts.items() if k not in ("sideline", "participation")}
+        {k: n for k, n in counts.items() if k not in ("sideline", "participation", "upcoming")}
     )
     if counts:
         return counts.most_common(1)[0][0]

@@ -28,8 +28,11 @@ MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
 @dataclass(frozen=True)
 class OtherCopy:
+    """Another report of the event: a copy, or another outlet's report in any language."""
+
     source: str
     url: str
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.crawler.extraction import ExtractedArticle
+from newswatch.events.linking import link_article
 from newswatch.storage import repository
 from newswatch.storage import validators as fetch_validators
 from newswatch.storage.dedup import StoreOutcome, store_article
@@ -39,8 +40,11 @@ class DatabaseSink:
             return repository.known_urls(session, urls)
 
     def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome:
+        new = to_new_article(article, source_id)
         with self._sessions.begin() as session:
-            return store_article(session, to_new_article(article, source_id))
+            outcome = store_article(session, new)
+            link_article(session, outcome, new)  # same transaction, same writers' lock
+            return outcome
 
     def validators(self, url: str) -> Validators | None:
         with self._sessions() as session:

@@ -54,19 +54,31 @@ def load_matcher(settings: Settings, sources: list[SourceSpec]) -> Matcher:
     return Matcher.from_rules(rules)
 
 
-def _deliveries_for(matcher: Matcher, article: Article) -> list[NewDelivery]:
+def _event_of(session: Session, article: Article) -> int:
+    """Articles stored by the crawler are linked already; one stored by another path is now."""
+    if article.event_id is not None:
+        return article.event_id
+    from newswatch.events.linking import link_stored
+
+    return link_stored(session, article)
+
+
+def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> list[NewDelivery]:
     from newswatch.alerts.document import Document
 
     document = Document(article.title or "", article.text, article.language, article.source_id)
     rules = {rule.name: rule for rule in matcher.rules}
     deliveries = []
-    for match in matcher.match(document):
+    matches = matcher.match(document)
+    event_id = _event_of(session, article) if matches else 0
+    for match in matches:
         rule = rules[match.rule]
         for recipient in rule.recipients:
             deliveries.append(
                 NewDelivery(
                     rule=rule.name,
                     story_id=article.story_id or 0,
+                    event_id=event_id,
                     article_id=article.id,
                     recipient=recipient,
                     mode=rule.delivery.mode,
@@ -99,7 +111,7 @@ def evaluate_new(
                 articles_due = [a for a in articles if a.id not in backlog]
             else:
                 articles_due = articles
-            deliveries = [d for a in articles_due for d in _deliveries_for(matcher, a)]
+            deliveries = [d for a in articles_due for d in _deliveries_for(session, matcher, a)]
             report.queued += outbox.enqueue(session, deliveries)
             outbox.mark_checked(session, [a.id for a in articles])
             report.checked += len(articles)
@@ -121,8 +133,8 @@ def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zone
     zone = zones.get(article.source_id)
     published = article.published.astimezone(zone) if article.published and zone else None
     others = [
-        OtherCopy(names.get(o.source_id, o.source_id), o.url)
-        for o in outbox.other_copies(session, delivery.story_id, article.id)
+        OtherCopy(names.get(o.source_id, o.source_id), o.url, o.language)
+        for o in outbox.other_reports(session, delivery.event_id, article.id)
     ]
     return AlertItem(
         rule=delivery.rule,
@@ -151,7 +163,7 @@ def deliver(
     fence: Fence = NO_FENCE,
 ) -> None:
     """First the emails composed earlier and not known to be sent, byte for byte; then one
-    new email per recipient with its due stories (per recipient and rule for digests): composed
+    new email per recipient with its due events (per recipient and rule for digests): composed
     and committed, then sent, then marked sent. Each inside the fence: a deposed leader sends
     nothing more."""
     names = {s.id: s.name for s in sources}
@@ -215,7 +227,7 @@ def _send_stored(
     report.sent_messages += 1
     report.sent_deliveries += len(ids)
     log.info(
-        "alert email to %s: %d stories",
+        "alert email to %s: %d events",
         message.recipient,
         len(ids),
         extra={

@@ -436,9 +436,10 @@ class Daemon:
             with self._leader_write() as session:
                 result = prune(session, utcnow() - timedelta(days=days))
             log.info(
-                "retention: %d URLs, %d LSH bands older than %d days removed",
+                "retention: %d URLs, %d LSH bands, %d event keys older than %d days removed",
                 result.urls,
                 result.bands,
+                result.event_keys,
                 days,
             )
 

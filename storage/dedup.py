@@ -128,6 +128,9 @@ class _Cursor:
         self._cursor.execute(self.driver.sql(_values(statement, len(rows[0]), len(rows))), params)
 
 
+Cursor = _Cursor  # storage.events uses the same hot-path cursor
+
+
 @dataclass(frozen=True)
 class Copy:
     """The stored article a new one was found to copy."""

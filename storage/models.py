@@ -47,8 +47,70 @@ class Story(Base):
     article_count: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
 
     articles: Mapped[list[Article]] = relationship(back_populates="story", order_by="Article.id")
+    event: Mapped[Event | None] = relationship()
+
+
+class Event(Base):
+    """One happening (a call, a visit with everything in it, a summit...) and every report of
+    it, any outlet, any language. Title, counts and languages are derived from the reports."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="none")
+    day: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # the day it happened
+    first_published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    report_count: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reports: Mapped[list[EventReport]] = relationship(
+        back_populates="event", order_by="EventReport.article_id"
+    )
+
+
+class EventReport(Base):
+    """How an article joined its event: `new` (it started it), `story` (a copy of a report
+    already linked), `scored` (its features matched a report's: score and reasons), `backfill`
+    (stored before events existed: its story became its event). `features` are what candidates
+    are compared on; `day` (date ordinal) finds them within the window."""
+
+    __tablename__ = "event_reports"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    how: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    matched_article_id: Mapped[int | None]
+    day: Mapped[int | None] = mapped_column(index=True)
+    features: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="reports")
+    article: Mapped[Article] = relationship()
+
+
+class EventKey(Base):
+    """Candidate index of event linking: one row per (entity, report), looked up by entity and
+    day; expires with the retention window like the LSH bands."""
+
+    __tablename__ = "event_keys"
+    __table_args__ = (Index("ix_event_keys_key_day", "key", "day"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    day: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Article(Base):
@@ -78,6 +140,7 @@ class Article(Base):
     sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash signature
     cited_urls: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     alerts_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
 
     source: Mapped[Source] = relationship()
     urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article")
@@ -186,18 +249,20 @@ class CrawlFailure(Base):
 
 
 class AlertDelivery(Base):
-    """The outbox: one row per (rule, story, recipient), written before anything is sent, so an
-    alert is sent at most once, and retried until it is."""
+    """The outbox: one row per (rule, event, recipient), written before anything is sent, so an
+    event is alerted at most once (a report arriving later adds nothing), and retried until it
+    is. story_id and article_id are the report that matched first."""
 
     __tablename__ = "alert_deliveries"
     __table_args__ = (
-        UniqueConstraint("rule", "story_id", "recipient", name="uq_alert_rule_story_recipient"),
+        UniqueConstraint("rule", "event_id", "recipient", name="uq_alert_rule_event_recipient"),
         Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(String(64))
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))  # the copy that matched
     recipient: Mapped[str] = mapped_column(String(320))
     mode: Mapped[str] = mapped_column(String(16))  # immediate | digest
@@ -216,6 +281,7 @@ class AlertDelivery(Base):
     )
 
     story: Mapped[Story] = relationship()
+    event: Mapped[Event] = relationship()
     article: Mapped[Article] = relationship()
 
 

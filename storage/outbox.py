@@ -1,5 +1,6 @@
-"""The alert outbox: deliveries are written before they are sent, (rule, story, recipient) is
-unique so a story is alerted once per rule and recipient, and failed sends wait with backoff."""
+"""The alert outbox: deliveries are written before they are sent, (rule, event, recipient) is
+unique so an event is alerted once per rule and recipient (a report that arrives after its
+event was alerted adds nothing), and failed sends wait with backoff."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ BACKOFF_MAX = timedelta(hours=1)
 class NewDelivery:
     rule: str
     story_id: int
+    event_id: int
     article_id: int
     recipient: str
     mode: str
@@ -49,11 +51,16 @@ def enqueue(session: Session, deliveries: Sequence[NewDelivery]) -> int:
     lock, so two workers never add the same one (the unique key is the last guard)."""
     lock_writers(session)
     added = 0
+    seen: set[tuple[str, int, str]] = set()
     for new in deliveries:
+        key = (new.rule, new.event_id, new.recipient)
+        if key in seen:  # two reports of one event in one batch
+            continue
+        seen.add(key)
         exists = session.scalar(
             select(AlertDelivery.id).where(
                 AlertDelivery.rule == new.rule,
-                AlertDelivery.story_id == new.story_id,
+                AlertDelivery.event_id == new.event_id,
                 AlertDelivery.recipient == new.recipient,
             )
         )
@@ -182,11 +189,13 @@ def listing(session: Session, status: str, limit: int | None = None) -> list[Ale
     return list(session.scalars(query))
 
 
-def other_copies(session: Session, story_id: int, but: int) -> list[Article]:
+def other_reports(session: Session, event_id: int, but: int) -> list[Article]:
+    """Every other report of the event: copies of the story and reports by other outlets, in
+    other languages, as they are known when the email is written."""
     return list(
         session.scalars(
             select(Article)
-            .where(Article.story_id == story_id, Article.id != but)
-            .order_by(Article.published)
+            .where(Article.event_id == event_id, Article.id != but)
+            .order_by(Article.published, Article.id)
         )
     )

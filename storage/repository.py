@@ -188,7 +188,7 @@ def count_pending_deliveries(session: Session) -> int:
 def list_stories(session: Session, *, limit: int | None = None) -> list[Story]:
     query = (
         select(Story)
-        .options(selectinload(Story.articles))
+        .options(selectinload(Story.articles), selectinload(Story.event))
         .order_by(Story.first_published.desc().nulls_last(), Story.id.desc())
     )
     if limit:
@@ -197,4 +197,6 @@ def list_stories(session: Session, *, limit: int | None = None) -> list[Story]:
 
 
 def get_story(session: Session, story_id: int) -> Story | None:
-    return session.get(Story, story_id, options=[selectinload(Story.articles)])
+    return session.get(
+        Story, story_id, options=[selectinload(Story.articles), selectinload(Story.event)]
+    )

@@ -34,9 +34,6 @@ def stage(dest: Path, repo: Path = REPO) -> Path:
             relative = source.relative_to(folder)
             if relative.parts[0] == "sites":  # fixture pages, not code
                 continue
-            top = relative.parts[0]
-            if name == "newswatch" and len(relative.parts) > 1 and top not in ("cli", "web"):
-                continue
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target / relative)
     return dest

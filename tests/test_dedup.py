@@ -115,7 +115,7 @@ def test_unrelated_article_starts_its_own_story(cli: Cli, tmp_path: Path) -> Non
     assert all(len(s["articles"]) == 1 for s in stories)
 
 
-def test_prune_expires_seen_urls_and_bands_but_keeps_articles(cli: Cli, tmp_path: Path) -> None:
+def test_prune_expires_working_state_but_keeps_articles(cli: Cli, tmp_path: Path) -> None:
     import sqlite3
 
     page = _page(tmp_path, "plain.html", lambda tree: None)
@@ -124,11 +124,15 @@ def test_prune_expires_seen_urls_and_bands_but_keeps_articles(cli: Cli, tmp_path
     with sqlite3.connect(database) as conn:
         conn.execute("update article_urls set first_seen = '2020-01-01 00:00:00'")
         conn.execute("update lsh_bands set created_at = '2020-01-01 00:00:00'")
-    assert cli.json_lines("prune")[0]["urls"] >= 1
+        conn.execute("update event_keys set created_at = '2020-01-01 00:00:00'")
+    pruned = cli.json_lines("prune")[0]
+    assert pruned["urls"] >= 1 and pruned["event_keys"] >= 1
     with sqlite3.connect(database) as conn:
         assert conn.execute("select count(*) from article_urls").fetchone()[0] == 0
         assert conn.execute("select count(*) from lsh_bands").fetchone()[0] == 0
+        assert conn.execute("select count(*) from event_keys").fetchone()[0] == 0
         assert conn.execute("select count(*) from articles").fetchone()[0] == 1
+        assert conn.execute("select count(*) from event_reports").fetchone()[0] == 1
     # the article is still found under its canonical URL, and not stored twice
     assert " duplicate " in _ingest(cli, page, SEED_003.url)
     assert cli.run("articles", "show", SEED_003.url).returncode == 0

@@ -78,3 +78,54 @@ def test_articles_of_the_first_schema_get_stories(database_url: str) -> None:
                 " VALUES ('new', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
             )
         )
+
+
+def test_stories_and_deliveries_of_0005_become_events(database_url: str) -> None:
+    """Each existing story becomes its own event (same id); a delivery sent for a story stays
+    sent for its event, so nothing is alerted again after the upgrade."""
+    engine = make_engine(database_url)
+    _upgrade(engine, "0005")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
+                " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO stories (id, title, article_count, created_at, updated_at)"
+                " VALUES (7, 'Story', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, canonical_url, url, title, text, fetched_at,"
+                " content_hash, word_count, story_id, dedup_reason, version) VALUES (3, 's',"
+                " 'https://s.kz/1', 'https://s.kz/1', 'Story', 'text', CURRENT_TIMESTAMP, 'h', 1,"
+                " 7, 'new', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO alert_deliveries (rule, story_id, article_id, recipient, mode, score,"
+                " match, status, attempts, next_attempt_at, created_at) VALUES ('r', 7, 3,"
+                " 'a@example.org', 'immediate', 1.0, '{}', 'sent', 1, CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP)"
+            )
+        )
+    _upgrade(engine, "head")
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT id, title FROM events")).all() == [(7, "Story")]
+        assert connection.execute(text("SELECT event_id FROM stories")).scalar() == 7
+        assert connection.execute(text("SELECT event_id FROM articles")).scalar() == 7
+        assert connection.execute(text("SELECT event_id FROM alert_deliveries")).scalar() == 7
+        assert connection.execute(text("SELECT how FROM event_reports")).scalar() == "backfill"
+        # new events do not collide with the copied ids
+        new_id = connection.execute(
+            text(
+                "INSERT INTO events (kind, languages, report_count, created_at, updated_at)"
+                " VALUES ('call', '[]', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            )
+        ).scalar()
+        assert new_id > 7

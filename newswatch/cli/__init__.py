@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from newswatch.cli import alerts, articles, fixtures, rules, sources, stories
+from newswatch.cli import alerts, articles, events, fixtures, rules, sources, stories
 from newswatch.cli.crawl import crawl
 from newswatch.cli.demo import demo
 from newswatch.cli.extract import extract, ingest
@@ -88,6 +88,7 @@ app.command()(worker)
 app.add_typer(articles.app, name="articles")
 app.add_typer(sources.app, name="sources")
 app.add_typer(stories.app, name="stories")
+app.add_typer(events.app, name="events")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(rules.app, name="rules")
 app.add_typer(fixtures.app, name="fixtures")

@@ -22,6 +22,7 @@ def _delivery_json(delivery: Any) -> dict[str, Any]:
         "id": delivery.id,
         "rule": delivery.rule,
         "story_id": delivery.story_id,
+        "event_id": delivery.event_id,
         "article_id": delivery.article_id,
         "title": delivery.article.title,
         "url": delivery.article.url,

@@ -37,6 +37,7 @@ def article_json(article: Article, zone: tzinfo = UTC, with_text: bool = True) -
         "content_hash": article.content_hash,
         "word_count": article.word_count,
         "story_id": article.story_id,
+        "event_id": article.event_id,
         "dedup_reason": article.dedup_reason,
         "dedup_score": article.dedup_score,
         "version": article.version,

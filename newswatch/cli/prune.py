@@ -1,4 +1,5 @@
-"""`newswatch prune`: expire the seen-URL and near-duplicate state older than the window."""
+"""`newswatch prune`: expire the seen-URL, near-duplicate and event-candidate state older than
+the window."""
 
 from __future__ import annotations
 
@@ -24,15 +25,23 @@ def prune(
         bool, typer.Option("--json", help="Print JSON (one object per line).")
     ] = False,
 ) -> None:
-    """Forget seen URLs and near-duplicate bands older than the retention window."""
+    """Forget seen URLs, near-duplicate bands and event keys older than the retention window."""
     settings = state(ctx).settings
     window = days or settings.retention_days
     sessions = open_database(settings.database_url)
     with working(f"expiring state older than {window} days", as_json), sessions.begin() as session:
         result = prune_state(session, utcnow() - timedelta(days=window))
     if as_json:
-        print_json({"days": window, "urls": result.urls, "bands": result.bands})
+        print_json(
+            {
+                "days": window,
+                "urls": result.urls,
+                "bands": result.bands,
+                "event_keys": result.event_keys,
+            }
+        )
     else:
         typer.echo(
-            f"removed {result.urls} seen URLs and {result.bands} LSH bands older than {window} days"
+            f"removed {result.urls} seen URLs, {result.bands} LSH bands and {result.event_keys}"
+            f" event keys older than {window} days"
         )

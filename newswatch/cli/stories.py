@@ -34,6 +34,8 @@ def story_json(story: Story, zones: dict) -> dict[str, Any]:
         "title": story.title,
         "first_published": when(story, "first_published"),
         "canonical_article_id": story.canonical_article_id,
+        "event_id": story.event_id,
+        "event_title": story.event.title if story.event else None,
         "sources": sorted({a.source_id for a in story.articles}),
         "articles": [
             {
@@ -77,13 +79,14 @@ def list_stories(
             rows.append(
                 [
                     story.id,
+                    story.event_id,
                     first,
                     len(story.articles),
                     ",".join(data["sources"]),
                     shorten(story.title, 60),
                 ]
             )
-        print_table(["id", "published", "copies", "sources", "title"], rows)
+        print_table(["id", "event", "published", "copies", "sources", "title"], rows)
 
 
 @app.command("show")
@@ -105,7 +108,8 @@ def show_story(
         if as_json:
             print_json(data)
             return
-        typer.echo(f"story {story.id}: {story.title}\n")
+        typer.echo(f"story {story.id}: {story.title}")
+        typer.echo(f"event {story.event_id}: {data['event_title']}\n")
         print_table(
             ["article", "source", "published", "match", "url"],
             [

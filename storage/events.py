@@ -1,0 +1,195 @@
+"""Events in the database: candidate reports by entity key within a window of days, new events,
+report links with how/score/reasons, and the derived fields of an event. Plain functions over
+a Session; the linking decision (newswatch.events.linking) calls them under the writers' lock.
+The features are stored as JSON: this layer does not read them. The linking path talks to the
+DBAPI cursor, as dedup does: SQLAlchemy's per-statement work cost more than the database's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from newswatch.storage.dedup import Cursor
+from newswatch.storage.models import Article, Event, EventReport
+from newswatch.storage.types import utcnow
+
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article_id: int
+    event_id: int
+    features: dict
+
+
+_CANDIDATES = (
+    "SELECT r.article_id, r.event_id, r.features FROM event_reports r JOIN ("
+    " SELECT article_id, COUNT(*) AS shared FROM event_keys"
+    " WHERE key IN ({keys}) AND day BETWEEN ? AND ?"
+    " GROUP BY article_id ORDER BY shared DESC, article_id DESC LIMIT {limit}"
+    ") best ON best.article_id = r.article_id"
+)
+_STORY_REPORTS = (
+    "SELECT r.article_id, r.event_id, r.features FROM event_reports r"
+    " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ?"
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (kind, day, title, first_published, languages, report_count, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"
+)
+_INSERT_REPORT = (
+    "INSERT INTO event_reports (article_id, event_id, how, score, reasons, matched_article_id,"
+    " day, features, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_KEYS = "INSERT INTO event_keys (key, article_id, day, created_at)"
+_SET_ARTICLE = "UPDATE articles SET event_id = ? WHERE id = ?"
+_SET_STORY = "UPDATE stories SET event_id = ? WHERE id = ? AND event_id IS NULL"
+_MEMBERS = "SELECT id, title, published, language FROM articles WHERE event_id = ?"
+_REFRESH = (
+    "UPDATE events SET title = ?, first_published = ?, languages = ?, report_count = ?,"
+    " updated_at = ? WHERE id = ?"
+)
+
+
+def lock_writers(session: Session) -> None:
+    """repository.lock_writers on the cursor: a no-op cost when store_article took it already."""
+    Cursor(session).run("UPDATE store_lock SET counter = counter + 1 WHERE id = 1")
+
+
+def _json(value: Any) -> Any:
+    """JSON columns read through the DBAPI: text on SQLite, decoded already by psycopg."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def candidates(
+    session: Session, keys: Sequence[str], first_day: int, last_day: int
+) -> list[Candidate]:
+    """Reports sharing the most keys with these, about a day in [first_day, last_day]."""
+    if not keys:
+        return []
+    statement = _CANDIDATES.format(keys=", ".join("?" * len(keys)), limit=MAX_CANDIDATES)
+    rows = Cursor(session).rows(statement, [*keys, first_day, last_day])
+    return [Candidate(a, e, _json(f)) for a, e, f in rows if f is not None]
+
+
+def story_reports(session: Session, story_id: int) -> list[Candidate]:
+    """The linked reports of a story (features {} for those stored before events existed)."""
+    rows = Cursor(session).rows(_STORY_REPORTS, (story_id,))
+    return [Candidate(a, e, _json(f) or {}) for a, e, f in rows]
+
+
+def create_event(
+    session: Session,
+    kind: str,
+    day: datetime | None,
+    title: str | None,
+    published: datetime | None,
+    language: str | None,
+) -> int:
+    """An event with its first report's title, date and language (the report follows)."""
+    cursor = Cursor(session)
+    now = cursor.driver.timestamp(utcnow())
+    stamp = cursor.driver.timestamp
+    languages = json.dumps([language] if language else [])
+    [(event_id,)] = cursor.rows(
+        _INSERT_EVENT, (kind, stamp(day), title, stamp(published), languages, now, now)
+    )
+    return event_id
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    article_id: int
+    story_id: int | None
+    event_id: int
+    how: str  # new | story | scored
+    score: float | None = None
+    reasons: Sequence[str] = ()
+    matched_article_id: int | None = None
+
+
+def add_report(
+    session: Session, link: ReportLink, day: int | None, features: dict | None, keys: Sequence[str]
+) -> None:
+    cursor = Cursor(session)
+    now = cursor.driver.timestamp(utcnow())
+    cursor.run(
+        _INSERT_REPORT,
+        (
+            link.article_id,
+            link.event_id,
+            link.how,
+            link.score,
+            json.dumps(list(link.reasons), ensure_ascii=False),
+            link.matched_article_id,
+            day,
+            None if features is None else json.dumps(features, ensure_ascii=False),
+            now,
+        ),
+    )
+    if keys and day is not None:
+        cursor.insert(_INSERT_KEYS, [(key, link.article_id, day, now) for key in keys])
+    cursor.run(_SET_ARTICLE, (link.event_id, link.article_id))
+    if link.story_id:
+        cursor.run(_SET_STORY, (link.event_id, link.story_id))
+    if link.how != "new":  # a new event was created with its first report's fields
+        refresh_event(session, link.event_id)
+
+
+def refresh_event(session: Session, event_id: int) -> None:
+    """Title of the earliest report, first publication, languages and count."""
+    cursor = Cursor(session)
+    members = cursor.rows(_MEMBERS, (event_id,))
+    if not members:
+        return
+    # SQLite hands timestamps back as text, PostgreSQL as datetimes: compare each as given
+    dated = sorted((m for m in members if m[2] is not None), key=lambda m: (m[2], m[0]))
+    first = dated[0] if dated else min(members)
+    languages = sorted({m[3] for m in members if m[3]})
+    cursor.run(
+        _REFRESH,
+        (
+            first[1],
+            first[2],
+            json.dumps(languages),
+            len(members),
+            cursor.driver.timestamp(utcnow()),
+            event_id,
+        ),
+    )
+
+
+def list_events(session: Session, *, limit: int | None = None) -> list[Event]:
+    query = (
+        select(Event)
+        .options(selectinload(Event.reports).selectinload(EventReport.article))
+        .order_by(Event.first_published.desc().nulls_last(), Event.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def get_event(session: Session, event_id: int) -> Event | None:
+    return session.get(
+        Event,
+        event_id,
+        options=[selectinload(Event.reports).selectinload(EventReport.article)],
+    )
+
+
+def event_articles(session: Session, event_id: int) -> list[Article]:
+    return list(
+        session.scalars(
+            select(Article)
+            .where(Article.event_id == event_id)
+            .order_by(Article.published, Article.id)
+        )
+    )

@@ -1,0 +1,110 @@
+"""Events: reports of one happening linked across outlets and languages, and only those.
+Short reports written for these tests (tests/event_texts.py) go through the crawler's path
+(store, then link, one transaction each) into a real SQLite file and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.events.linking import link_article
+from newswatch.storage import events as store
+from newswatch.storage.db import open_database
+from newswatch.storage.dedup import store_article
+from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
+from newswatch.storage.textkeys import content_hash
+from tests.event_texts import CALL, RETROSPECTIVE, SIDELINE, SUMMITS, VISIT, YEAR_LATER, Report
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sessions(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'events.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    sessions = open_database(url)
+    with sessions.begin() as session:
+        sync_sources(
+            session,
+            [
+                SourceRecord(s, s, ["ru"], "feed")
+                for s in ("akorda", "baq-kz", "khovar-tj", "khovar-en", "kazpravda", "tengrinews")
+            ],
+        )
+    return sessions
+
+
+def ingest(sessions, reports: list[Report]) -> dict[str, int]:
+    """Event id of each report, stored as the crawler stores it."""
+    event_of = {}
+    for report in reports:
+        new = NewArticle(
+            source_id=report.source,
+            url=report.url,
+            canonical_url=report.url,
+            title=report.title,
+            text=report.text,
+            content_hash=content_hash(report.text),
+            language=report.language,
+            published=report.published,
+        )
+        with sessions.begin() as session:
+            outcome = store_article(session, new)
+            link = link_article(session, outcome, new)
+            assert link is not None
+            event_of[report.key] = link.event_id
+    return event_of
+
+
+def test_one_phone_call_in_three_languages_is_one_event(sessions) -> None:
+    event_of = ingest(sessions, CALL)
+    assert len(set(event_of.values())) == 1
+    with sessions() as session:
+        event = store.get_event(session, event_of["call-ru"])
+        assert event is not None
+        assert event.languages == ["kk", "ru", "tg"] and event.report_count == 3
+        linked = [r for r in event.reports if r.how == "scored"]
+        assert len(linked) == 2 and all(r.score and r.reasons for r in linked)
+        assert any("actors rahmon, tokayev" in reason for reason in linked[0].reasons)
+
+
+def test_a_visit_over_two_days_with_its_meetings_is_one_event(sessions) -> None:
+    event_of = ingest(sessions, VISIT)
+    assert len(set(event_of.values())) == 1
+
+
+def test_two_summits_a_day_apart_are_two_events(sessions) -> None:
+    event_of = ingest(sessions, SUMMITS)
+    assert event_of["csto-en"] == event_of["csto-ru"]  # one summit, two languages
+    assert event_of["cis-ru"] != event_of["csto-en"]
+
+
+def test_a_bilateral_meeting_beside_a_summit_is_its_own_event(sessions) -> None:
+    event_of = ingest(sessions, SIDELINE)
+    assert event_of["sideline-ru"] != event_of["summit-en"]
+
+
+def test_the_same_visitor_a_year_later_is_another_event(sessions) -> None:
+    event_of = ingest(sessions, YEAR_LATER)
+    assert event_of["visit-2024"] != event_of["visit-2025"]
+
+
+def test_an_article_looking_back_on_an_event_is_not_merged_with_it(sessions) -> None:
+    event_of = ingest(sessions, [*VISIT, RETROSPECTIVE])
+    assert event_of["ratified"] != event_of["visit-ru-day2"]
+
+
+def test_a_copy_joins_its_story_and_the_story_names_the_event(sessions) -> None:
+    original = CALL[0]
+    copy = Report(
+        "call-ru-copy", "tengrinews", "https://tengrinews.kz/call-copy", "ru",
+        original.published, original.title, original.text + " Источник: Акорда.",
+    )  # fmt: skip
+    event_of = ingest(sessions, [original, copy])
+    assert event_of["call-ru"] == event_of["call-ru-copy"]
+    with sessions() as session:
+        event = store.get_event(session, event_of["call-ru"])
+        assert event is not None
+        assert {r.how for r in event.reports} == {"new", "story"}
+        [story_id] = {r.article.story_id for r in event.reports}
+        assert all(r.article.story.event_id == event.id for r in event.reports)
+        assert story_id is not None

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bench.relevance import DEV_FOLDS, HELD_OUT_FOLDS, CacheMissing, Item, load_items
-from newswatch.alerts.document import Document
 from newswatch.alerts.engine import Matcher
 from newswatch.alerts.query import parse_query
 from newswatch.alerts.rules import Rule, load_rules
@@ -82,7 +81,9 @@ class Counts:
 
     def f1(self) -> float | None:
         p, r = self.precision(), self.recall()
-        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _fmt(value: float | None) -> str:
@@ -118,8 +119,10 @@ def table(title: str, verdicts: Sequence[Verdict]) -> None:
         row(f"  {lang}", [v for v in verdicts if v.item.lang == lang])
     negatives = [v for v in verdicts if not v.item.label]
     c = count(negatives, lambda v: v.alerted)
-    print(f"{'hard negatives':22}{'':5}{len(negatives):>5}{'':5}{c.fp:>5}{'':5}"
-          f"  false-alert rate {c.fp / len(negatives) if negatives else 0:.2f}")
+    print(
+        f"{'hard negatives':22}{'':5}{len(negatives):>5}{'':5}{c.fp:>5}{'':5}"
+        f"  false-alert rate {c.fp / len(negatives) if negatives else 0:.2f}"
+    )
     for kind in sorted({v.item.kind for v in negatives}):
         row(f"  neg {kind}", [v for v in negatives if v.item.kind == kind])
     positives = [v for v in verdicts if v.item.label]

@@ -85,7 +85,8 @@ def test_a_decoy_fails_for_a_stated_reason(matcher: Matcher) -> None:
     )
     assert not outcome.ok
     assert any(
-        line.strip().startswith("$tajik_named = WEIGHTS (") and "<" in line for line in outcome.notes
+        line.strip().startswith("$tajik_named = WEIGHTS (") and "<" in line
+        for line in outcome.notes
     )
 
 

@@ -46,8 +46,10 @@ class Token:
     breaks: bool  # punctuation between the previous word and this one: no phrase spans it
 
 
+@lru_cache(maxsize=200_000)
 def script_of(word: str) -> str:
-    """'latin', 'cyrillic', 'arabic', 'digits' or 'other' for a (normalised) word."""
+    """'latin', 'cyrillic', 'arabic', 'digits' or 'other' for a (normalised) word. Cached:
+    it is asked for every word of every article."""
     latin = cyrillic = 0
     for ch in word:
         if "a" <= ch <= "z" or "A" <= ch <= "Z" or "\u00c0" <= ch <= "\u024f":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newswatch.alerts.morphology import STEMMED, stem, text_language
+from newswatch.alerts.arabic_kazakh import matching_form
+from newswatch.alerts.morphology import ARABIC_KAZAKH, STEMMED, stem, text_language
 from newswatch.alerts.normalize import tokenize
 
 FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
@@ -25,7 +26,7 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    norm: str  # normalised surface form
+    norm: str  # normalised surface form (Arabic-script Kazakh: folded Cyrillic)
     key: str  # stem for Russian and English words, "" otherwise
     language: str | None  # whose morphology applies to this word
     field: str  # title, lead or body
@@ -48,11 +49,12 @@ def analyse(document: Document) -> list[Word]:
     for field, text in (("title", document.title or ""), ("text", document.text or "")):
         for i, token in enumerate(tokenize(text)):
             language = text_language(token.norm, document.language)
+            norm = matching_form(token.norm) if language == ARABIC_KAZAKH else token.norm
             where = field if field == "title" else ("lead" if token.start < boundary else "body")
             words.append(
                 Word(
-                    norm=token.norm,
-                    key=stem(token.norm, language) if language in STEMMED else "",
+                    norm=norm,
+                    key=stem(norm, language) if language in STEMMED else "",
                     language=language,
                     field=where,
                     start=token.start,

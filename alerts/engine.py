@@ -6,7 +6,9 @@ Each query word becomes a few patterns over that string:
 - ``\\x03stem\\x04`` for each Russian or English stem key of the word (morphology.term_forms);
 - ``\\x02word\\x03`` for the exact normalised word;
 - ``\\x02word`` for a prefix (таджик*), and for Kazakh and Tajik, where the rest of the
-  article word must then be a valid suffix chain (Тәжікстан + ның).
+  article word must then be a valid suffix chain (Тәжікстан + ның), also from a stem variant
+  (ынтымақтастығы, ҳамкориҳо) and, for Arabic-script Kazakh words (which the article holds
+  as folded Cyrillic, see arabic_kazakh.py), from the folded word.
 
 One pass of the automaton finds every query word of every rule in the article; only rules with
 a word found (or that can match without any, e.g. NOT-only) are then evaluated on the AST.
@@ -20,9 +22,10 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from newswatch.alerts.arabic_kazakh import fold
 from newswatch.alerts.document import Document, Word, analyse
 from newswatch.alerts.evaluate import Evaluator
-from newswatch.alerts.morphology import MIN_SUFFIXED_TERM, suffix_ok, term_forms
+from newswatch.alerts.morphology import ARABIC_KAZAKH, MIN_SUFFIXED_TERM, suffix_ok, term_forms
 from newswatch.alerts.query import (
     Alias,
     AliasSlot,
@@ -40,8 +43,9 @@ from newswatch.alerts.query import Word as QueryWord
 from newswatch.alerts.rules import Rule
 
 _SURFACE, _KEY, _END = "\x02", "\x03", "\x04"
-# Pattern kinds: exact word, stem key (per language), prefix, dictionary form + suffixes.
-_EXACT, _STEM, _PREFIX, _SUFFIXED = range(4)
+# Pattern kinds: exact word, stem key (per language), prefix, dictionary form + suffixes, stem
+# variant + suffixes. Entries are (kind, atom, language or None for any, length of the form).
+_EXACT, _STEM, _PREFIX, _SUFFIXED, _VARIANT = range(5)
 
 
 @dataclass(frozen=True)
@@ -170,11 +174,11 @@ class Matcher:
             index = bisect_right(starts, end) - 1
             word = words[index]
             for kind, atom, language, length in entries:
-                if kind in (_STEM, _SUFFIXED):
+                if language is not None:
                     if word.language != language:
                         continue
-                    if kind == _SUFFIXED and not suffix_ok(
-                        language, word.norm[:length], word.norm[length:]
+                    if kind >= _SUFFIXED and not suffix_ok(
+                        language, word.norm[:length], word.norm[length:], kind == _VARIANT
                     ):
                         continue
                 places = hits.setdefault(atom, [])
@@ -227,6 +231,9 @@ def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int,
     text = word.text
     if word.prefix:
         yield f"{_SURFACE}{text}", (_PREFIX, atom, None, len(text))
+        folded = fold(text)
+        if folded != text:
+            yield f"{_SURFACE}{folded}", (_PREFIX, atom, ARABIC_KAZAKH, len(folded))
         return
     yield f"{_SURFACE}{text}{_KEY}", (_EXACT, atom, None, len(text))
     forms = term_forms(text)
@@ -234,8 +241,9 @@ def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int,
         for key in keys:
             yield f"{_KEY}{key}{_END}", (_STEM, atom, language, len(text))
     if len(text) >= MIN_SUFFIXED_TERM:
-        for language in forms.suffixed:
-            yield f"{_SURFACE}{text}", (_SUFFIXED, atom, language, len(text))
+        for language, shape, variant in forms.suffixed:
+            kind = _VARIANT if variant else _SUFFIXED
+            yield f"{_SURFACE}{shape}", (kind, atom, language, len(shape))
 
 
 def _term_hits(words: Sequence[Word], spans: Iterable[tuple[int, int, str]], document: Document):

@@ -42,6 +42,10 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
+# A term not found (without explanations): the commonest outcome, shared, never modified.
+_MISS = Outcome(False, 0.0, [])
+
+
 def _in_scope(word: Word, scope: str | None) -> bool:
     if scope is None:
         return True
@@ -102,7 +106,7 @@ class Evaluator:
 
     def _slot_places(self, slot: QueryWord | AliasSlot) -> list[tuple[int, int]]:
         if isinstance(slot, AliasSlot):
-            return sorted({p for term in slot.spellings for p in self.term_places(term)})
+            return self._alias_places(slot.spellings)
         hits = self.atom_hits.get(self.atom_of[slot]) if self.atom_hits else None
         return [(i, i) for i in hits] if hits else []
 
@@ -132,7 +136,7 @@ class Evaluator:
 
     def _leaf(self, label: str, places: list[tuple[int, int]], scope: str | None) -> Outcome:
         if not places and not self.explain:
-            return Outcome(False, 0.0, [])
+            return _MISS
         spans = [(s, e, label) for s, e in places if _in_scope(self.words[s], scope)]
         score = min(LEAF_CAP, sum(FIELD_WEIGHTS[self.words[s].field] for s, _, _ in spans))
         outcome = Outcome(bool(spans), score, spans)
@@ -153,13 +157,18 @@ class Evaluator:
     def _term(self, node: Term, scope: str | None) -> Outcome:
         return self._leaf(node.label, self.term_places(node), scope)
 
-    def _alias(self, node: Alias, scope: str | None) -> Outcome:
-        key = id(node.spellings)  # aliases share their spelling tuple across rules
+    def _alias_places(self, spellings: tuple[Term, ...]) -> list[tuple[int, int]]:
+        """Places of any spelling of an alias, computed once per article: aliases (and the
+        alias slots of phrases) share their spelling tuple across rules."""
+        key = id(spellings)
         places = self._places.get(key)
         if places is None:
-            places = sorted({p for term in node.spellings for p in self.term_places(term)})
+            places = sorted({p for term in spellings for p in self.term_places(term)})
             self._places[key] = places
-        return self._leaf(f"@{node.name}", places, scope)
+        return places
+
+    def _alias(self, node: Alias, scope: str | None) -> Outcome:
+        return self._leaf(f"@{node.name}", self._alias_places(node.spellings), scope)
 
     def _and(self, node: And, scope: str | None) -> Outcome:
         parts = []

@@ -12,8 +12,9 @@
   a term needs 2 letters to take suffixes and 4 to take a one-letter suffix.
 
 Query terms may be in any language, so a Cyrillic term is prepared for Russian, Kazakh and
-Tajik at once, and a Latin term for English. An article's words use the article's language
-(Latin words in any article are English).
+Tajik at once (and for Kazakh in Arabic script, "kk-arab", see arabic_kazakh.py), and a Latin
+term for English. An article's words use the article's language (Latin words in any article
+are English, Arabic-script words Arabic-script Kazakh).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from functools import lru_cache
 
 import Stemmer
 
+from newswatch.alerts.arabic_kazakh import fold, matching_form
 from newswatch.alerts.normalize import normalize_word, script_of
 
 LANGUAGES = ("ru", "kk", "tg", "en")
 STEMMED = ("ru", "en")  # one stem per text word
-SUFFIXED = ("kk", "tg")  # term + suffix chain
+SUFFIXED = ("kk", "tg", "kk-arab")  # term + suffix chain
+ARABIC_KAZAKH = "kk-arab"  # Kazakh in Arabic script, matched folded (arabic_kazakh.fold)
 
 _STEMMERS = {"ru": Stemmer.Stemmer("russian"), "en": Stemmer.Stemmer("english")}
 
@@ -38,13 +41,17 @@ def _e(endings: str) -> list[str]:
 
 
 def _alt(*suffixes: str) -> str:
-    # Longest first, so that the regex engine tries "ның" before "н".
-    return "(?:" + "|".join(sorted(set(suffixes), key=len, reverse=True)) + ")"
+    # Longest first, so that the regex engine tries "ның" before "н". Words are normalised
+    # (ё -> е) before they meet the tables: so are the suffixes (Tajik plural -ён).
+    normalised = {suffix.replace("ё", "е") for suffix in suffixes}
+    return "(?:" + "|".join(sorted(normalised, key=len, reverse=True)) + ")"
 
 
 # --- Kazakh -------------------------------------------------------------------------------
-# A noun is stem + plural? + possessive? + case? (+ -ғы/-гі "the one in/at" + case?), e.g.
-# Қазақстан|ның, Қазақстан|мен, Тәжікстан|да|ғы, сапар|ы|ның, ел|дер|і|мен.
+# A noun is stem + (-лық "of/from")? + plural? + possessive? + case? (+ -ғы/-гі "the one
+# in/at" + case?), e.g. Қазақстан|ның, Қазақстан|мен, Тәжікстан|да|ғы, сапар|ы|ның,
+# ел|дер|і|мен, Қазақстан|дық|тар "Kazakhstanis".
+KK_DERIVATION = ("лық", "лік", "дық", "дік", "тық", "тік")
 KK_PLURAL = ("лар", "лер", "дар", "дер", "тар", "тер")
 KK_POSSESSIVE = (
     "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз",  # my, your
@@ -62,15 +69,31 @@ KK_CASE = (
 )  # fmt: skip
 KK_AFTER_POSSESSIVE = ("а", "е", "н", "нда", "нде", "нан", "нен", "на", "не", "ны", "ні")
 KK_RELATIVE = ("ғы", "гі", "қы", "кі")  # Тәжікстандағы "the one in Tajikistan"
-_KK_CHAIN = re.compile(
-    f"{_alt(*KK_PLURAL)}?"
-    f"(?:{_alt(*KK_POSSESSIVE)}{_alt(*KK_CASE, *KK_AFTER_POSSESSIVE)}?|{_alt(*KK_CASE)})?"
-    f"(?:{_alt(*KK_RELATIVE)}{_alt(*KK_CASE, *KK_AFTER_POSSESSIVE)}?)?"
-)
+
+
+def _kk_chain(shape=lambda suffix: suffix) -> re.Pattern[str]:
+    def alt(*suffixes: str) -> str:
+        return _alt(*map(shape, suffixes))
+
+    return re.compile(
+        f"{alt(*KK_DERIVATION)}?{alt(*KK_PLURAL)}?"
+        f"(?:{alt(*KK_POSSESSIVE)}{alt(*KK_CASE, *KK_AFTER_POSSESSIVE)}?|{alt(*KK_CASE)})?"
+        f"(?:{alt(*KK_RELATIVE)}{alt(*KK_CASE, *KK_AFTER_POSSESSIVE)}?)?"
+    )
+
+
+_KK_CHAIN = _kk_chain()
+_KK_ARABIC_CHAIN = _kk_chain(fold)  # the same suffixes as the Arabic script spells them
+# A final voiceless consonant is voiced before a vowel: ынтымақтастық -> ынтымақтастығы.
+KK_VOICING = {"қ": "ғ", "к": "г", "п": "б"}
+KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
 
 # --- Tajik --------------------------------------------------------------------------------
-# stem + plural? + ezafe or possessive? + object marker, "and", indefinite or copula?, e.g.
-# Тоҷикистон|ро, Тоҷикистон|у, тоҷик|он, тоҷик|ӣ, Қазоқистон|и, сафар|ҳо|и.
+# stem + adjective -ӣ? + plural? + ezafe or possessive? + object marker, "and", indefinite or
+# copula?, e.g. Тоҷикистон|ро, Тоҷикистон|у, тоҷик|он, тоҷик|ӣ, Қазоқистон|и, сафар|ҳо|и,
+# Тоҷикистон|и|ён "Tajikistanis". A final -ӣ is written и before a suffix: ҳамкорӣ ->
+# ҳамкори|ҳо|и.
+TG_ADJECTIVE = ("ӣ", "и")
 TG_PLURAL = ("ҳо", "он", "ён", "гон", "вон")
 TG_EZAFE_POSSESSIVE = (
     "и", "ӣ", "йи",  # ezafe, adjective -ӣ
@@ -82,20 +105,39 @@ TG_ENCLITIC = (
     "у", "ю", "ву",  # "and" (Тоҷикистону Қазоқистон)
     "е", "е", "ест", "аст", "ст", "анд", "ем", "ед",  # indefinite, copula
 )  # fmt: skip
-_TG_CHAIN = re.compile(f"{_alt(*TG_PLURAL)}?{_alt(*TG_EZAFE_POSSESSIVE)}?{_alt(*TG_ENCLITIC)}?")
+_TG_CHAIN = re.compile(
+    f"{_alt(*TG_ADJECTIVE)}?{_alt(*TG_PLURAL)}?{_alt(*TG_EZAFE_POSSESSIVE)}?{_alt(*TG_ENCLITIC)}?"
+)
 
-_CHAINS = {"kk": _KK_CHAIN, "tg": _TG_CHAIN}
+CHAINS = {"kk": _KK_CHAIN, "tg": _TG_CHAIN, ARABIC_KAZAKH: _KK_ARABIC_CHAIN}
 MIN_SUFFIXED_TERM = 2  # letters a term needs before it takes any suffix (ел|дің, су|ды)
 MIN_TERM_FOR_ONE_LETTER = 4  # ... and before it takes a one-letter suffix (а, е, ы, і, у, ӣ)
 
 
-def suffix_ok(language: str, term: str, rest: str) -> bool:
-    """Is ``term + rest`` an inflected form of ``term`` in Kazakh or Tajik?"""
+def suffix_ok(language: str, term: str, rest: str, variant: bool = False) -> bool:
+    """Is ``term + rest`` an inflected form of ``term`` in Kazakh or Tajik? ``variant``: the
+    term is a stem variant (stem_variants), which never stands without a suffix, and in
+    Kazakh takes only suffixes that begin with a vowel."""
     if not rest:
-        return True
+        return not variant
     if len(term) < MIN_SUFFIXED_TERM or (len(rest) == 1 and len(term) < MIN_TERM_FOR_ONE_LETTER):
         return False
-    return _CHAINS[language].fullmatch(rest) is not None
+    if variant and language != "tg" and rest[0] not in KK_VOWELS:
+        return False
+    return CHAINS[language].fullmatch(rest) is not None
+
+
+def stem_variants(term: str, language: str) -> tuple[str, ...]:
+    """Other shapes of a term before a suffix: Kazakh қ/к/п voiced (ынтымақтастығы), Tajik
+    final -ӣ written и (ҳамкориҳо, тоҷикистониён)."""
+    if len(term) < MIN_TERM_FOR_ONE_LETTER:
+        return ()
+    if language == "tg":
+        return (term[:-1] + "и",) if term.endswith("ӣ") else ()
+    voiced = KK_VOICING.get(term[-1])
+    if voiced is None:
+        return ()
+    return (fold(term[:-1] + voiced),) if language == ARABIC_KAZAKH else (term[:-1] + voiced,)
 
 
 def analyses(word: str, language: str) -> list[str]:
@@ -154,11 +196,14 @@ def stem(word: str, language: str) -> str:
 
 
 def text_language(word: str, document_language: str | None) -> str | None:
-    """Which language's rules apply to an article word: Latin words are English, Cyrillic
-    ones follow the article (Russian when the article is English or unknown)."""
+    """Which language's rules apply to an article word: Latin words are English, Arabic-script
+    ones Kazakh in Arabic script, Cyrillic ones follow the article (Russian when the article
+    is English or unknown)."""
     script = script_of(word)
     if script == "latin":
         return "en"
+    if script == "arabic":
+        return ARABIC_KAZAKH
     if script == "cyrillic":
         return document_language if document_language in ("ru", "kk", "tg") else "ru"
     return None
@@ -166,12 +211,13 @@ def text_language(word: str, document_language: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class TermForms:
-    """How one normalised query word is looked up: stems per stemmed language, and the term
-    itself for the suffixing languages (Kazakh, Tajik) and for digits and other words."""
+    """How one normalised query word is looked up: stems per stemmed language, and for the
+    suffixing languages (Kazakh, Tajik, Arabic-script Kazakh) the shapes that take suffixes:
+    (language, shape, is a stem variant)."""
 
     word: str
     stems: dict[str, frozenset[str]]
-    suffixed: tuple[str, ...]
+    suffixed: tuple[tuple[str, str, bool], ...]
 
 
 @lru_cache(maxsize=100_000)
@@ -187,7 +233,12 @@ def term_forms(word: str) -> TermForms:
     keys = {base} | {
         s for s in map(lambda f: stem(f, "ru"), russian_forms(word)) if len(s) >= len(base)
     }
-    return TermForms(word, {"ru": frozenset(keys)}, SUFFIXED)
+    shapes = []
+    for language in SUFFIXED:
+        base_form = fold(word) if language == ARABIC_KAZAKH else word
+        shapes.append((language, base_form, False))
+        shapes += [(language, v, True) for v in stem_variants(word, language)]
+    return TermForms(word, {"ru": frozenset(keys)}, tuple(shapes))
 
 
 def term_matches(term: str, word: str, language: str) -> bool:
@@ -197,9 +248,13 @@ def term_matches(term: str, word: str, language: str) -> bool:
     if term == word:
         return True
     lang = text_language(word, language)
+    if lang == ARABIC_KAZAKH:
+        word = matching_form(word)
     forms = term_forms(term)
     if lang in STEMMED:
         return stem(word, lang) in forms.stems.get(lang, ())
-    if lang in forms.suffixed:
-        return word.startswith(term) and suffix_ok(lang, term, word[len(term) :])
-    return False
+    return any(
+        word.startswith(shape) and suffix_ok(lang, shape, word[len(shape) :], variant)
+        for shape_lang, shape, variant in forms.suffixed
+        if shape_lang == lang
+    )

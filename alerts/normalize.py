@@ -47,8 +47,10 @@ class Token:
     breaks: bool  # punctuation between the previous word and this one: no phrase spans it
 
 
+@lru_cache(maxsize=200_000)
 def script_of(word: str) -> str:
-    """'latin', 'cyrillic', 'digits' or 'other' for a (normalised) word."""
+    """'latin', 'cyrillic', 'arabic', 'digits' or 'other' for a (normalised) word. Cached:
+    it is asked for every word of every article."""
     latin = cyrillic = 0
     for ch in word:
         if "a" <= ch <= "z" or "A" <= ch <= "Z" or "\u00c0" <= ch <= "\u024f":
@@ -56,7 +58,9 @@ def script_of(word: str) -> str:
         elif "\u0400" <= ch <= "\u04ff" or "\u0500" <= ch <= "\u052f":
             cyrillic += 1
     if cyrillic == latin == 0:
-        return "digits" if word.isdigit() else "other"
+        if word.isdigit():
+            return "digits"
+        return "arabic" if any("\u0620" <= ch <= "\u06ff" for ch in word) else "other"
     return "cyrillic" if cyrillic >= latin else "latin"
 
 

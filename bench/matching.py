@@ -27,8 +27,8 @@ from newswatch.alerts.document import Document, Word, analyse
 from newswatch.alerts.engine import _KEY, _SURFACE, Matcher, _patterns, _query_words
 from newswatch.alerts.evaluate import Evaluator
 from newswatch.alerts.morphology import (
-    _KK_CHAIN,
-    _TG_CHAIN,
+    CHAINS,
+    KK_VOWELS,
     MIN_SUFFIXED_TERM,
     MIN_TERM_FOR_ONE_LETTER,
 )
@@ -146,10 +146,15 @@ def _alternatives(word, language: str) -> list[str]:
         elif kind == 1:  # stem key
             alternatives.append(f"[^{_KEY}]*{re.escape(pattern)}")
         elif kind == 2:  # prefix
-            alternatives.append(re.escape(pattern[1:]))
+            if lang in (None, language):
+                alternatives.append(re.escape(pattern[1:]))
+        elif kind == 4 and lang == language:  # a stem variant: a suffix is needed
+            vowel = "" if lang == "tg" else f"(?=[{''.join(sorted(KK_VOWELS))}])"
+            chain = CHAINS[lang].pattern
+            alternatives.append(f"{re.escape(pattern[1:])}{vowel}(?=[^{_KEY}])(?:{chain}){_KEY}")
         elif lang == language:  # Kazakh or Tajik: the word plus a suffix chain
-            chain = (_KK_CHAIN if lang == "kk" else _TG_CHAIN).pattern
-            text = re.escape(word.text)
+            chain = CHAINS[lang].pattern
+            text = re.escape(pattern[1:])
             if len(word.text) < MIN_SUFFIXED_TERM:
                 continue
             if len(word.text) < MIN_TERM_FOR_ONE_LETTER:

@@ -120,3 +120,30 @@ def test_hundreds_of_inputs_in_one_process(tmp_path: Path) -> None:
     expected = sum(1 for i in range(300) if ARTICLES[i % len(ARTICLES)].kind == "seed")
     assert seeds >= expected
     assert elapsed < 120
+
+
+def test_title_less_leads_in_tajik_and_arabic_script_kazakh(tmp_path: Path) -> None:
+    """Plain-text leads (issue 10): the JSON keeps its fields, the matched words are quoted
+    from the text as written (Arabic script too) and the explanation names each part."""
+    from tests.topic_texts import NEGATIVE, POSITIVE
+
+    names = ["tg-lead-preposition-dar", "kk-arab-lead-agreement", "kk-arab-lead-kyrgyz-tajik"]
+    paths = []
+    for name in names:
+        _, text, _ = {**POSITIVE, **NEGATIVE}[name]
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append((path, text))
+    outputs = _lines(_run("--json", *(str(p) for p, _ in paths)))
+    assert [sorted(o) for o in outputs] == [["language", "matches", "path", "title"]] * 3
+    tajik, arabic, decoy = outputs
+    assert tajik["language"] == "tg" and [m["rule"] for m in tajik["matches"]] == ["tajik-kazakh"]
+    (match,) = arabic["matches"]
+    assert sorted(match) == ["explanation", "rule", "score", "terms"]
+    text = paths[1][1]
+    quoted = {hit["text"] for hit in match["terms"]}
+    assert {"قازاقستان", "تاجىكستان"} <= quoted
+    for hit in match["terms"]:
+        assert text[hit["start"] : hit["end"]] == hit["text"]
+    assert "$pair" in match["explanation"] and "قازاقستان مەن تاجىكستان" in match["explanation"]
+    assert decoy["matches"] == []  # Kyrgyz-Tajik border news in Arabic script

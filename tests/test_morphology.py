@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newswatch.alerts.arabic_kazakh import TABLE, transliterate
 from newswatch.alerts.morphology import analyses, stem, suffix_ok, term_matches
 from newswatch.alerts.normalize import fold_lookalikes, normalize_text, normalize_word, tokenize
 
@@ -95,6 +96,11 @@ def test_russian_negatives(term: str, word: str) -> None:
         ("ел", "елдер"),
         ("Тоқаев", "Тоқаевтың"),
         ("Рахмон", "Рахмонмен"),
+        ("Қазақстан", "қазақстандықтар"),  # -лық demonym, plural
+        ("Тәжікстан", "тәжікстандық"),
+        ("мигрант", "мигранттары"),
+        ("ынтымақтастық", "ынтымақтастығы"),  # қ voiced to ғ before a vowel
+        ("ынтымақтастық", "ынтымақтастықты"),
     ],
 )
 def test_kazakh_suffixes(term: str, word: str) -> None:
@@ -109,6 +115,8 @@ def test_kazakh_suffixes(term: str, word: str) -> None:
         ("ел", "елші"),  # ші is no inflection: елші is an ambassador
         ("су", "сурет"),
         ("ана", "анатомия"),
+        ("ынтымақтастық", "ынтымақтастығ"),  # a voiced stem never stands alone
+        ("ынтымақтастық", "ынтымақтастығда"),  # ... and takes only vowel-initial suffixes
     ],
 )
 def test_kazakh_short_words_are_not_over_stripped(term: str, word: str) -> None:
@@ -126,6 +134,12 @@ def test_kazakh_short_words_are_not_over_stripped(term: str, word: str) -> None:
         ("тоҷик", "тоҷикон", True),
         ("тоҷик", "тоҷикӣ", True),
         ("сафар", "сафарҳои", True),
+        ("ҳамкорӣ", "ҳамкориҳои", True),  # final -ӣ is written и before a suffix
+        ("ҳамкорӣ", "ҳамкории", True),
+        ("Тоҷикистон", "тоҷикистониён", True),  # adjective -ӣ + plural: Tajikistanis
+        ("Қазоқистон", "Қазоқистониён", True),
+        ("қазоқ", "қазоқҳо", True),
+        ("ҳамкорӣ", "ҳамкори", False),  # the и shape needs a suffix
         ("тоҷик", "Тоҷикистон", False),
         ("об", "обод", False),
     ],
@@ -165,3 +179,49 @@ def test_stem_keys_per_language() -> None:
     assert stem("тәжікстанның", "kk") == "тәжікстан"
     assert "тәжікстан" in analyses("тәжікстандағы", "kk")
     assert "тоҷикистон" in analyses("тоҷикистонро", "tg")
+
+
+# --- Kazakh in Arabic script ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arabic", "cyrillic"),
+    [
+        ("قازاقستان", "қазақстан"),  # a back-vowel word
+        ("ءبىلىم", "білім"),  # the hamza marks a front-vowel word
+        ("كەلىسىم", "келісім"),  # so do е, к, г
+        ("ىنتىماقتاستىق", "ынтымақтастық"),
+        ("ۋنيۆەرسيتەت", "университет"),  # ي between consonants is и
+        ("ايماق", "аймақ"),  # ... and й beside a vowel
+        ("رەسەي", "ресей"),
+        ("شەكارا", "шекәрә"),  # mixed loans come out front: matching folds them
+        ("ﻗﺎﺯﺍﻗﺴﺘﺎﻥ", "қазақстан"),  # presentation forms, after NFKC
+    ],
+)
+def test_arabic_script_kazakh_transliterates_to_cyrillic(arabic: str, cyrillic: str) -> None:
+    assert transliterate(normalize_word(arabic)) == cyrillic
+
+
+@pytest.mark.parametrize(
+    ("term", "word", "expected"),
+    [
+        ("Тәжікстан", "تاجىكستان", True),
+        ("Тәжікстан", "تاجىكستاننىڭ", True),  # folded genitive -нің
+        ("Тәжікстан", "تاجىكستانداعى", True),
+        ("Қазақстан", "قازاقستانمەن", True),
+        ("Душанбе", "دۋشانبە", True),
+        ("Тоқаев", "توقاەۆ", True),
+        ("ынтымақтастық", "ىنتىماقتاستىعى", True),
+        ("Тәжікстан", "قىرعىزستان", False),
+        ("тәжік", "تاجىكستان", False),  # the people are not the country, here too
+    ],
+)
+def test_arabic_script_kazakh_matches_cyrillic_terms(term: str, word: str, expected: bool) -> None:
+    assert term_matches(term, word, "kk") is expected
+    assert term_matches(term, word, None) is expected  # whatever the article's language
+
+
+def test_every_letter_of_the_table_has_a_cyrillic_reading() -> None:
+    assert len(TABLE) >= 33
+    assert all(back and front for back, front in TABLE.values())
+    assert {"ا", "ە", "ى", "ۇ", "و", "ڭ", "ع", "ق", "ۋ"} <= set(TABLE)

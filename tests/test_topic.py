@@ -64,7 +64,7 @@ def test_explanation_says_which_terms_where_and_how_they_combined(matcher: Match
     assert lines[0].startswith("tajik-kazakh: score ")
     assert lines[1].startswith("ALL of (score ")
     text = match.explanation
-    for part in ("$kazakh_side = WEIGHTS", "$tajik_side = WEIGHTS", "$relations = WEIGHTS"):
+    for part in ("$kazakh_named = WEIGHTS", "$tajik_named = WEIGHTS", "$relations = WEIGHTS"):
         assert part in text
     assert "$pair [title]: Қазақстан мен Тәжікстан" in text
     fields = {hit.field for hit in match.terms}
@@ -85,7 +85,8 @@ def test_a_decoy_fails_for_a_stated_reason(matcher: Matcher) -> None:
     )
     assert not outcome.ok
     assert any(
-        line.strip().startswith("$tajik_side = WEIGHTS (") and "<" in line for line in outcome.notes
+        line.strip().startswith("$tajik_named = WEIGHTS (") and "<" in line
+        for line in outcome.notes
     )
 
 

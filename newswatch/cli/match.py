@@ -33,9 +33,7 @@ def _document(app: AppState, path: str, body: bytes) -> tuple[Document, dict[str
     """The article in ``body``: extracted exactly as the crawler does for HTML, or taken as it
     is (no title, the first paragraph as the lead) for plain text."""
     from newswatch.alerts.document import Document
-    from newswatch.crawler.encoding import decode_body
     from newswatch.crawler.extraction import extract_article  # trafilatura: only here
-    from newswatch.crawler.language import detect_language
 
     if _is_html(path, body):
         url = _page_url(body, path)
@@ -44,8 +42,18 @@ def _document(app: AppState, path: str, body: bytes) -> tuple[Document, dict[str
         source_id = source.id if source else None
         document = Document(article.title or "", article.text, article.language, source_id)
         return document, {"url": article.canonical_url, "source": source_id}
+    return text_document(body), {}
+
+
+def text_document(body: bytes) -> Document:
+    """A plain text as ``newswatch match`` reads a .txt file: decoded like a page, no title,
+    its first paragraph the lead, its language detected (benchmarks judge the same input)."""
+    from newswatch.alerts.document import Document
+    from newswatch.crawler.encoding import decode_body
+    from newswatch.crawler.language import detect_language
+
     text, _ = decode_body(body)
-    return Document("", text.strip(), detect_language(text)), {}
+    return Document("", text.strip(), detect_language(text))
 
 
 def match(

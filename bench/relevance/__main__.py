@@ -1,0 +1,176 @@
+"""Precision and recall of the built-in topic "tajik-kazakh" on the labelled real corpus.
+
+    python -m bench.relevance [--misses dev|held-out|all|none]
+
+Each cached text is judged exactly as `newswatch match file.txt` judges it (decoded, no title,
+the first paragraph as the lead, language detected) by the bundled rules. The topic is a
+hand-written rule definition, tuned on the dev folds (1-3) only: the tables for the dev folds
+and for the held-out folds (4-5) are printed separately, then all folds. The naive baseline
+is "both countries are named" (@kazakhstan AND @tajikistan). Misjudged items are listed (by
+default those of the dev folds; the held-out ones are for reporting, not for tuning).
+Exit 2 when the cached texts are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from bench.relevance import DEV_FOLDS, HELD_OUT_FOLDS, CacheMissing, Item, load_items
+from newswatch.alerts.engine import Matcher
+from newswatch.alerts.query import parse_query
+from newswatch.alerts.rules import Rule, load_rules
+from newswatch.cli.match import text_document
+
+TOPIC_RULE = "tajik-kazakh"
+LANGUAGE_ORDER = ("ru", "kk", "tg", "en", "kk-arab")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    item: Item
+    score: float  # 0 when the rule did not match
+    baseline: bool
+
+    @property
+    def alerted(self) -> bool:
+        return self.score > 0
+
+
+def judge(items: Sequence[Item]) -> list[Verdict]:
+    rules = [r for r in load_rules() if r.name == TOPIC_RULE]
+    if not rules:
+        raise SystemExit(f"the bundled rules have no rule named {TOPIC_RULE!r}")
+    topic = Matcher.from_rules(rules)
+    naive = Matcher.from_rules(
+        [Rule(name="naive", query=parse_query("@kazakhstan AND @tajikistan"))]
+    )
+    verdicts = []
+    for item in items:
+        document = text_document(item.text.encode("utf-8"))
+        matches = topic.match(document)
+        score = max((m.score for m in matches), default=0.0)
+        verdicts.append(Verdict(item, score, bool(naive.match(document))))
+    return verdicts
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, label: int, alerted: bool) -> None:
+        if label and alerted:
+            self.tp += 1
+        elif label:
+            self.fn += 1
+        elif alerted:
+            self.fp += 1
+        else:
+            self.tn += 1
+
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    def f1(self) -> float | None:
+        p, r = self.precision(), self.recall()
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _fmt(value: float | None) -> str:
+    return "   -" if value is None else f"{value:.2f}"
+
+
+def count(verdicts: Iterable[Verdict], decide: Callable[[Verdict], bool]) -> Counts:
+    counts = Counts()
+    for v in verdicts:
+        counts.add(v.item.label, decide(v))
+    return counts
+
+
+def table(title: str, verdicts: Sequence[Verdict]) -> None:
+    """One block: overall, per language, hard negatives, per positive kind, naive baseline."""
+    print(f"\n## {title}: {len(verdicts)} items")
+    print(f"{'':22}{'pos':>5}{'neg':>5}{'TP':>5}{'FP':>5}{'FN':>5}{'P':>7}{'R':>7}{'F1':>7}")
+
+    def row(name: str, subset: Sequence[Verdict], decide=lambda v: v.alerted) -> None:
+        c = count(subset, decide)
+        positives = sum(v.item.label for v in subset)
+        print(
+            f"{name:22}{positives:>5}{len(subset) - positives:>5}{c.tp:>5}{c.fp:>5}{c.fn:>5}"
+            f"{_fmt(c.precision()):>7}{_fmt(c.recall()):>7}{_fmt(c.f1()):>7}"
+        )
+
+    row("overall", verdicts)
+    languages = sorted(
+        {v.item.lang for v in verdicts},
+        key=lambda lang: (LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else 99, lang),
+    )
+    for lang in languages:
+        row(f"  {lang}", [v for v in verdicts if v.item.lang == lang])
+    negatives = [v for v in verdicts if not v.item.label]
+    c = count(negatives, lambda v: v.alerted)
+    print(
+        f"{'hard negatives':22}{'':5}{len(negatives):>5}{'':5}{c.fp:>5}{'':5}"
+        f"  false-alert rate {c.fp / len(negatives) if negatives else 0:.2f}"
+    )
+    for kind in sorted({v.item.kind for v in negatives}):
+        row(f"  neg {kind}", [v for v in negatives if v.item.kind == kind])
+    positives = [v for v in verdicts if v.item.label]
+    for kind in sorted({v.item.kind for v in positives}):
+        row(f"  pos {kind}", [v for v in positives if v.item.kind == kind])
+    row("naive: both named", verdicts, lambda v: v.baseline)
+
+
+def list_misses(title: str, verdicts: Sequence[Verdict]) -> None:
+    wrong = [v for v in verdicts if v.alerted != bool(v.item.label)]
+    print(f"\n## misjudged, {title}: {len(wrong)}")
+    for v in sorted(wrong, key=lambda v: (v.item.label, v.item.lang, v.item.id)):
+        print(
+            f"{v.item.id:6} {v.item.lang:8} label={v.item.label} score={v.score:<6g} "
+            f"{v.item.kind:16} {v.item.title}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--misses",
+        choices=("dev", "held-out", "all", "none"),
+        default="dev",
+        help="which folds' misjudged items to list (default: dev, the folds tuned on)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        items = load_items()
+    except CacheMissing as exc:
+        print(f"bench.relevance: {exc}", file=sys.stderr)
+        return 2
+    verdicts = judge(items)
+    dev = [v for v in verdicts if v.item.fold in DEV_FOLDS]
+    held = [v for v in verdicts if v.item.fold in HELD_OUT_FOLDS]
+    folds = ", ".join(
+        f"{f}: {sum(v.item.fold == f for v in verdicts)}" for f in (*DEV_FOLDS, *HELD_OUT_FOLDS)
+    )
+    print(f"{len(items)} items, folds by site ({folds}); topic {TOPIC_RULE!r} as `newswatch match`")
+    table(f"DEV (folds {', '.join(map(str, DEV_FOLDS))}: tuned on)", dev)
+    table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
+    table("ALL folds", verdicts)
+    if args.misses in ("dev", "all"):
+        list_misses("dev folds", dev)
+    if args.misses in ("held-out", "all"):
+        list_misses("held-out folds", held)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

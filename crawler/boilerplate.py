@@ -1,7 +1,9 @@
 """Lines that are page chrome even when they sit inside an article body.
 
 trafilatura keeps short lines it cannot tell from text: photo credits, "read also" headers,
-messenger plugs. These patterns apply only to short lines, so real paragraphs are never cut.
+messenger plugs. The filter is conservative: a line goes only when it is short AND is
+nothing but chrome. Naming a messenger is not enough ("The minister wrote on Telegram that…"
+is news); a plug pairs it with a call to subscribe or follow, or lists networks and nothing else.
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import re
 
 MAX_CHROME_LINE = 160
 
+_NETWORKS = (
+    r"(?:whatsapp|telegram|телеграм\w*|instagram|инстаграм\w*|youtube|tiktok|facebook|vk|x|"
+    r"twitter|ok)"
+)
+# A call to action; "subscribe" must not match "unsubscribe"/"subscribed to the theory".
+_CALL = (
+    r"(?<![\w])(?:подписывайтесь|подпишитесь|subscribe(?!d)|follow us|join us|"
+    r"присоединяйтесь|читайте нас|следите за нами|наш(?:ем|его)? (?:канал\w*|аккаунт\w*)|"
+    r"our (?:channel|page|account)|жазылыңыз|обуна шавед)"
+)
+
 _PATTERNS = [
-    # photo and video credits: "Фото: пресс-служба Сената", "ФОТО: ...", "Photo: ...", "Сурет: ..."
-    r"^(фото|photo|сурет|акс|видео|video)(\s*/\s*\w+)?\b.{0,120}$",
+    # photo and video credits: "Фото: пресс-служба Сената", "Photo: ...", "Сурет: ...", or a
+    # few words without a full stop: "Фото Тимура Батыршина"
+    r"^(фото|photo|сурет|акс|видео|video)(\s*/\s*\w+)?(\s*:.{0,120}|(\s+[^\s.!?]+){1,5})$",
     # "read also" headers and labels
     r"^(read also|see also|related( news)?|читайте также|читайте еще|смотрите также|"
     r"оқи отырыңыз|оқыңыз|тақырыпқа қатысты|хонед инчунин|инчунин хонед)\s*:?$",
-    # messenger / social subscription plugs
-    r"^.{0,80}\b(whatsapp|telegram|телеграм\w*|instagram|youtube|tiktok)\b.{0,100}$",
-    r"^.{0,60}(подписывайтесь|подпишитесь|subscribe|жазылыңыз|обуна шавед).{0,100}$",
+    # a call to subscribe or follow, short, usually naming a messenger
+    r"^.{0,60}" + _CALL + r".{0,100}$",
+    # a bare list of networks: "Telegram | Instagram | YouTube"
+    r"^(?:" + _NETWORKS + r"[\s|•·,/-]*)+$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 

@@ -3,7 +3,10 @@ and `newswatch ingest` all call extract_article, so they store exactly the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -15,10 +18,11 @@ from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.boilerplate import strip_chrome_lines
-from newswatch.crawler.dates import find_visible_date, is_low_confidence
+from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_plausible_publication
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
 from newswatch.crawler.language import detect_language
+from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import (
     canonical_url,
     dateline_candidates,
@@ -29,6 +33,15 @@ from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
 from newswatch.storage.textkeys import content_hash
 
 DEFAULT_ZONE = ZoneInfo("Asia/Almaty")
+log = logging.getLogger("newswatch.extraction")
+
+# Comments and processing instructions go at parse time: trafilatura drops a comment node
+# together with the text that follows it inside a paragraph (React's "<!-- -->").
+_HTML_PARSER = lxml_html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
+# lxml refuses a decoded string that declares an encoding; the text is decoded already.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class ExtractionError(ValueError):
@@ -89,21 +102,48 @@ class ExtractedArticle:
 
 
 def _localize(moment: datetime | date | None, zone: ZoneInfo) -> datetime | None:
-    """Aware datetime in the publisher's zone; naive values are the publisher's local time."""
+    """Aware datetime. A stated UTC offset is kept as stated: converting 23:32+03:00 to the
+    source's zone would move the publication to the next day. A naive value is the
+    publisher's local time, in the source's zone."""
     if moment is None:
         return None
     if not isinstance(moment, datetime):
         moment = datetime.combine(moment, time())
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    return moment
 
 
 def _parse_tree(text: str) -> lxml_html.HtmlElement:
     try:
-        return lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(
+            _XML_DECLARATION.sub("", text, count=1), parser=_HTML_PARSER
+        )
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
+
+
+def _url_keys(urls: Iterable[str]) -> list[str]:
+    """Normalised URLs, skipping any that cannot be normalised: one bad link never costs
+    the page."""
+    keys = []
+    for url in urls:
+        try:
+            keys.append(normalize_url(url))
+        except ValueError:
+            continue
+    return keys
+
+
+def _clean_text(text: str, url: str) -> str:
+    """NFC, and mojibake re-decoded (or refused): the stored text is what readers search."""
+    try:
+        repaired, codec = repair_mojibake(text)
+    except MojibakeError as exc:
+        raise ExtractionError(str(exc)) from exc
+    if codec:
+        log.warning("%s: re-decoded text that was UTF-8 read as %s", url, codec)
+    return unicodedata.normalize("NFC", repaired)
 
 
 def _drop(tree: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> None:
@@ -171,10 +211,15 @@ def extract_article(
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():
         raise ExtractionError("no article text found on the page")
+    text = _clean_text(text, url)
+    title = _clean_text(title, url) if title else None
     published, date_source = _published_from(
         meta_tree_date, candidates, text, document.date if document else None, hint, profile
     )
-    canonical_key = normalize_url(canonical)
+    try:
+        canonical_key = normalize_url(canonical)
+    except ValueError as exc:
+        raise ExtractionError(str(exc)) from exc
     return ExtractedArticle(
         url=url,
         canonical_url=canonical_key,
@@ -187,8 +232,8 @@ def extract_article(
         description=document.description if document else None,
         content_hash=content_hash(text),
         encoding=encoding,
-        alias_urls=tuple(sorted({normalize_url(u) for u in (url, *aliases)} - {canonical_key})),
-        cited_urls=tuple(normalize_url(u) for u in cited),
+        alias_urls=tuple(sorted(set(_url_keys((url, *aliases))) - {canonical_key})),
+        cited_urls=tuple(_url_keys(cited)),
     )
 
 
@@ -201,15 +246,16 @@ def _published_from(
     profile: ExtractionProfile,
 ) -> tuple[datetime | None, str | None]:
     """Publisher's meta time, then the feed's, then a visible dateline, then trafilatura's
-    guess unless it is its silent January-1st fallback."""
+    guess unless it is its silent January-1st fallback. Decades-old or future values are
+    misreadings and skipped."""
     if meta_date:
         return _localize(meta_date, profile.zone), "meta"
-    if hint and hint.published:
+    if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"
     if found := find_visible_date(candidates + text.splitlines()[:3], profile.languages):
         return _localize(found, profile.zone), "dateline"
     if traf_date:
         parsed = date.fromisoformat(traf_date[:10])
-        if not is_low_confidence(parsed):
+        if not is_low_confidence(parsed) and is_plausible_publication(parsed):
             return _localize(parsed, profile.zone), "trafilatura"
     return None, None

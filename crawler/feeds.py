@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import html
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 import feedparser
 
 from newswatch.crawler.encoding import decode_body
+from newswatch.crawler.pagemeta import parse_iso_datetime
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -45,7 +47,24 @@ def plain_text(fragment: str | None) -> str | None:
     return text or None
 
 
+def _stated_time(raw: str | None) -> datetime | None:
+    """The entry's own time with its own UTC offset (feedparser converts to UTC, and a
+    publisher's day is the one in its own offset)."""
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        parsed = parse_iso_datetime(raw)
+    if parsed is None or parsed.tzinfo is None:
+        return None  # no offset stated: feedparser's reading (UTC) is as good as any
+    return parsed
+
+
 def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        if entry.get(f"{key}_parsed") and (stated := _stated_time(entry.get(key))):
+            return stated
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:

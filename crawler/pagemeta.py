@@ -9,9 +9,11 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
+
+from newswatch.crawler.dates import is_plausible_publication
+from newswatch.crawler.urls import host_of, join_url
 
 _DATE_META = (
     "article:published_time",
@@ -25,6 +27,8 @@ _DATE_META = (
     "sailthru.date",
 )
 _DATE_HINT = re.compile(r"date|time|publish|posted|dateline|meta|byline", re.I)
+# An element that holds the time of the last change, not of publication.
+_UPDATED_HINT = re.compile(r"updat|modif|edited|changed|обновл|изменен|жаңарт", re.I)
 _ISO = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*"
     r"(Z|[+-]\d{2}:?\d{2})?\s*$"
@@ -51,9 +55,8 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
 def canonical_url(tree: lxml_html.HtmlElement, page_url: str) -> str | None:
     for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         for value in tree.xpath(xpath):
-            value = value.strip()
-            if value:
-                return urljoin(page_url, value)
+            if value.strip() and (joined := join_url(page_url, value)):
+                return joined
     return None
 
 
@@ -74,17 +77,21 @@ def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
                 stack.extend(v for v in node.values() if isinstance(v, dict | list))
 
 
-def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
-    """The publisher's machine-readable publication time: meta tags, JSON-LD, <time>."""
+def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _DATE_META and (parsed := parse_iso_datetime(meta.get("content"))):
-            return parsed
-    for value in _json_ld_dates(tree):
-        if parsed := parse_iso_datetime(value):
-            return parsed
-    for value in tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime'):
-        if parsed := parse_iso_datetime(value):
+        if key in _DATE_META and meta.get("content"):
+            yield meta.get("content")
+    yield from _json_ld_dates(tree)
+    yield from tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime')
+
+
+def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
+    """The publisher's machine-readable publication time: meta tags, JSON-LD, <time>.
+    A template's placeholder (1970-01-01, a far future) is skipped."""
+    for value in _meta_date_values(tree):
+        parsed = parse_iso_datetime(value)
+        if parsed and is_plausible_publication(parsed):
             return parsed
     return None
 
@@ -93,25 +100,29 @@ def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:
     """Short visible texts that may be the article's dateline, most likely first.
 
     Elements named like dates near the headline come first; a page's own clock widget or the
-    dates of related items further away come last.
+    dates of related items further away come later, "updated" times last. Texts of child
+    elements are joined with a space: "28.09.19" and "12:44" in two spans are not "28.09.1912:44".
     """
     headline = next(iter(tree.xpath("//h1")), None)
     scope = headline
     for _ in range(3):  # the headline's container usually holds the dateline too
         if scope is not None and scope.getparent() is not None:
             scope = scope.getparent()
-    near, far = [], []
+    near, far, updated = [], [], []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
             continue
         label = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
         if not _DATE_HINT.search(label) and element.tag != "time":
             continue
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())
         if text and len(text) <= 120:
             inside = scope is not None and _is_descendant(element, scope)
-            (near if inside else far).append(text)
-    return near + far
+            if _UPDATED_HINT.search(label) or _UPDATED_HINT.match(text):
+                updated.append(text)
+            else:
+                (near if inside else far).append(text)
+    return near + far + updated
 
 
 def _is_descendant(element: lxml_html.HtmlElement, ancestor: lxml_html.HtmlElement) -> bool:
@@ -123,12 +134,12 @@ MAX_OUTBOUND = 100
 
 def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:
     """http(s) links to other hosts, in page order: a republished copy links its original."""
-    own_host = urlsplit(page_url).hostname or ""
+    own_host = host_of(page_url)
     links: list[str] = []
     for href in tree.xpath("//a/@href"):
-        url = urljoin(page_url, href.strip())
-        host = urlsplit(url).hostname or ""
-        if url.startswith(("http://", "https://")) and host and host != own_host:
+        url = join_url(page_url, href)  # None for an invalid link: skipped, never fatal
+        host = host_of(url) if url else ""
+        if url and url.startswith(("http://", "https://")) and host and host != own_host:
             if url not in links:
                 links.append(url)
             if len(links) >= MAX_OUTBOUND:

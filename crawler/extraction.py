@@ -28,6 +28,8 @@ from newswatch.crawler.pagemeta import (
     dateline_candidates,
     meta_published,
     outbound_links,
+    page_metadata,
+    search_date,
 )
 from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
 from newswatch.storage.textkeys import content_hash
@@ -199,13 +201,13 @@ def extract_article(
     tree = _parse_tree(html_text)
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
-    meta_tree_date = meta_published(tree)  # read before trafilatura prunes the tree
-    cited = outbound_links(tree, canonical)
-    candidates = dateline_candidates(tree)
+    meta = page_metadata(tree)
+    # with_metadata=False: the metadata comes from page_metadata on the same tree, and
+    # htmldate runs only when the page states no date (it is the slowest step).
     document = trafilatura.bare_extraction(
-        tree, url=canonical, with_metadata=True, include_comments=False, include_tables=True
+        tree, url=canonical, with_metadata=False, include_comments=False, include_tables=True
     )
-    title = (document.title if document else None) or (hint.title if hint else None)
+    title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
@@ -213,9 +215,7 @@ def extract_article(
         raise ExtractionError("no article text found on the page")
     text = _clean_text(text, url)
     title = _clean_text(title, url) if title else None
-    published, date_source = _published_from(
-        meta_tree_date, candidates, text, document.date if document else None, hint, profile
-    )
+    published, date_source = _published_from(tree, text, hint, profile)
     try:
         canonical_key = normalize_url(canonical)
     except ValueError as exc:
@@ -228,34 +228,30 @@ def extract_article(
         published=published,
         date_source=date_source,
         language=detect_language(f"{title or ''}\n{text}", profile.languages),
-        author=(document.author if document else None) or (hint.author if hint else None),
-        description=document.description if document else None,
+        author=meta.author or (hint.author if hint else None),
+        description=meta.description,
         content_hash=content_hash(text),
         encoding=encoding,
         alias_urls=tuple(sorted(set(_url_keys((url, *aliases))) - {canonical_key})),
-        cited_urls=tuple(_url_keys(cited)),
+        cited_urls=tuple(_url_keys(outbound_links(tree, canonical))),
     )
 
 
 def _published_from(
-    meta_date: datetime | None,
-    candidates: list[str],
-    text: str,
-    traf_date: str | None,
-    hint: PageHint | None,
-    profile: ExtractionProfile,
+    tree: lxml_html.HtmlElement, text: str, hint: PageHint | None, profile: ExtractionProfile
 ) -> tuple[datetime | None, str | None]:
-    """Publisher's meta time, then the feed's, then a visible dateline, then trafilatura's
-    guess unless it is its silent January-1st fallback. Decades-old or future values are
-    misreadings and skipped."""
-    if meta_date:
+    """Publisher's meta time, then the feed's, then a visible dateline, then htmldate's
+    search unless it gives its silent January-1st fallback. Decades-old or future values
+    are misreadings and skipped."""
+    if meta_date := meta_published(tree):
         return _localize(meta_date, profile.zone), "meta"
     if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"
-    if found := find_visible_date(candidates + text.splitlines()[:3], profile.languages):
+    candidates = dateline_candidates(tree) + text.splitlines()[:3]
+    if found := find_visible_date(candidates, profile.languages):
         return _localize(found, profile.zone), "dateline"
-    if traf_date:
-        parsed = date.fromisoformat(traf_date[:10])
+    if searched := search_date(tree):
+        parsed = date.fromisoformat(searched)
         if not is_low_confidence(parsed) and is_plausible_publication(parsed):
-            return _localize(parsed, profile.zone), "trafilatura"
+            return _localize(parsed, profile.zone), "htmldate"
     return None, None

@@ -5,12 +5,19 @@ trafilatura drops the time of day and misreads some visible dates, so dates are 
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
+from htmldate import find_date
+from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+from trafilatura.utils import line_processing
 
 from newswatch.crawler.dates import is_plausible_publication
 from newswatch.crawler.urls import host_of, join_url
@@ -27,6 +34,9 @@ _DATE_META = (
     "sailthru.date",
 )
 _DATE_HINT = re.compile(r"date|time|publish|posted|dateline|meta|byline", re.I)
+# Only elements that have a name (or are a <time>) can be named like a date: XPath selects
+# them in C, far fewer than visiting every element in Python.
+_NAMED_ELEMENTS = etree.XPath("//*[@class or @id or @itemprop or self::time]")
 # An element that holds the time of the last change, not of publication.
 _UPDATED_HINT = re.compile(r"updat|modif|edited|changed|обновл|изменен|жаңарт", re.I)
 _ISO = re.compile(
@@ -48,6 +58,47 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
         text += "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
     try:
         return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str | None
+    author: str | None
+    description: str | None
+
+
+def page_metadata(tree: lxml_html.HtmlElement) -> PageMetadata:
+    """Title, author and description as trafilatura's metadata step finds them (its own
+    functions, in its order), without the date search, categories, tags and license that
+    its with_metadata=True also runs on every page."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:  # a handle, not a name
+        found.author = None
+    with contextlib.suppress(Exception):  # malformed JSON-LD must not cost the page
+        found = extract_meta_json(tree, found)
+    title = found.title or extract_title(tree)
+    author = found.author or extract_author(tree)
+    return PageMetadata(_trim(title), _trim(author), _trim(found.description))
+
+
+def _trim(value: str | None) -> str | None:
+    """As trafilatura's Document.clean_and_trim: entities, control characters, spaces."""
+    value = line_processing(html.unescape(value[:10_000])) if value else None
+    return value or None
+
+
+def search_date(tree: lxml_html.HtmlElement) -> str | None:
+    """htmldate's own search (YYYY-MM-DD) for pages that state no date we can read.
+    The extensive search finds more than trafilatura's metadata step, which skips it."""
+    try:
+        return find_date(
+            tree,
+            original_date=True,
+            extensive_search=True,
+            max_date=datetime.now().strftime("%Y-%m-%d"),
+        )
     except ValueError:
         return None
 
@@ -109,8 +160,8 @@ def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:
         if scope is not None and scope.getparent() is not None:
             scope = scope.getparent()
     near, far, updated = [], [], []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+    for element in _NAMED_ELEMENTS(tree):
+        if element.tag in ("script", "style", "noscript"):
             continue
         label = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
         if not _DATE_HINT.search(label) and element.tag != "time":
@@ -135,13 +186,14 @@ MAX_OUTBOUND = 100
 def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:
     """http(s) links to other hosts, in page order: a republished copy links its original."""
     own_host = host_of(page_url)
-    links: list[str] = []
+    links: dict[str, None] = {}
     for href in tree.xpath("//a/@href"):
+        href = href.strip()
+        if href[:4].lower() != "http" and not href.startswith("//"):
+            continue  # relative: the page's own host
         url = join_url(page_url, href)  # None for an invalid link: skipped, never fatal
-        host = host_of(url) if url else ""
-        if url and url.startswith(("http://", "https://")) and host and host != own_host:
-            if url not in links:
-                links.append(url)
+        if url and url.startswith(("http://", "https://")) and host_of(url) not in ("", own_host):
+            links[url] = None
             if len(links) >= MAX_OUTBOUND:
                 break
-    return links
+    return list(links)

@@ -45,10 +45,10 @@ class MojibakeError(ValueError):
 
 
 def mojibake_share(text: str, codec: str) -> float:
-    letters = len(_LETTERS.findall(text))
-    if not letters:
+    suspect = sum(len(m.group()) for m in _SUSPECT[codec].finditer(text))
+    if not suspect:  # the common case: no need to count letters
         return 0.0
-    return sum(len(m.group()) for m in _SUSPECT[codec].finditer(text)) / letters
+    return suspect / max(1, len(_LETTERS.findall(text)))
 
 
 def _redecode_runs(text: str, codec: str) -> str | None:

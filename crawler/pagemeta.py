@@ -20,7 +20,7 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.utils import line_processing
 
 from newswatch.crawler.dates import is_plausible_publication
-from newswatch.crawler.urls import host_of, join_url
+from newswatch.crawler.urls import host_of, join_url, split_url
 
 _DATE_META = (
     "article:published_time",
@@ -184,16 +184,25 @@ MAX_OUTBOUND = 100
 
 
 def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:
-    """http(s) links to other hosts, in page order: a republished copy links its original."""
+    """http(s) links to other hosts, in page order: a republished copy links its original.
+    A relative link is the page's own host and is not even parsed; an invalid one is skipped."""
     own_host = host_of(page_url)
+    scheme = "http" if page_url.startswith("http:") else "https"
     links: dict[str, None] = {}
     for href in tree.xpath("//a/@href"):
         href = href.strip()
-        if href[:4].lower() != "http" and not href.startswith("//"):
-            continue  # relative: the page's own host
-        url = join_url(page_url, href)  # None for an invalid link: skipped, never fatal
-        if url and url.startswith(("http://", "https://")) and host_of(url) not in ("", own_host):
-            links[url] = None
+        head = href[:8].lower()
+        if head.startswith("//"):
+            href = f"{scheme}:{href}"
+        elif not head.startswith(("http://", "https://")):
+            continue
+        authority = href.split("/", 3)[2].rpartition("@")[2].lower()
+        if authority == own_host:
+            continue  # the common case, without parsing the URL
+        parts = split_url(href)
+        host = (parts.hostname or "").lower() if parts else ""
+        if host and host != own_host:
+            links[href] = None
             if len(links) >= MAX_OUTBOUND:
                 break
     return list(links)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
@@ -64,6 +65,7 @@ def is_valid_url(url: str) -> bool:
     return split_url(url) is not None
 
 
+@functools.lru_cache(maxsize=8192)  # a site's chrome links repeat on every one of its pages
 def normalize_url(url: str) -> str:
     """A stable key for an article URL: lower-case host, no tracking parameters, no fragment,
     sorted query, no default port, one form for http/https, www/mobile/AMP/print editions.

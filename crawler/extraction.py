@@ -26,10 +26,12 @@ from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import (
     canonical_url,
     dateline_candidates,
+    drop_structured_bodies,
     meta_published,
     outbound_links,
     page_metadata,
     search_date,
+    structured_body,
 )
 from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
 from newswatch.storage.textkeys import content_hash
@@ -179,6 +181,18 @@ def _without_title_line(text: str, title: str | None) -> str:
     return text
 
 
+# trafilatura's text shorter than this share of the publisher's own articleBody has lost
+# part of the article (a paywall teaser, paragraphs in unusual markup).
+SHORT_SHARE = 0.7
+
+
+def _prefer_structured_body(text: str, body: str | None) -> str:
+    """The publisher's JSON-LD articleBody, shown on the page, when trafilatura got much less."""
+    if body and len(text) < SHORT_SHARE * len(body):
+        return body
+    return text
+
+
 def extract_article(
     body: bytes | str,
     url: str,
@@ -202,6 +216,9 @@ def extract_article(
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
     meta = page_metadata(tree)
+    meta_date = meta_published(tree)
+    body = structured_body(tree)
+    drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
     # htmldate runs only when the page states no date (it is the slowest step).
     document = trafilatura.bare_extraction(
@@ -209,13 +226,14 @@ def extract_article(
     )
     title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
+    text = _prefer_structured_body(text, body)
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():
         raise ExtractionError("no article text found on the page")
     text = _clean_text(text, url)
     title = _clean_text(title, url) if title else None
-    published, date_source = _published_from(tree, text, hint, profile)
+    published, date_source = _published_from(meta_date, tree, text, hint, profile)
     try:
         canonical_key = normalize_url(canonical)
     except ValueError as exc:
@@ -238,12 +256,16 @@ def extract_article(
 
 
 def _published_from(
-    tree: lxml_html.HtmlElement, text: str, hint: PageHint | None, profile: ExtractionProfile
+    meta_date: datetime | None,
+    tree: lxml_html.HtmlElement,
+    text: str,
+    hint: PageHint | None,
+    profile: ExtractionProfile,
 ) -> tuple[datetime | None, str | None]:
     """Publisher's meta time, then the feed's, then a visible dateline, then htmldate's
     search unless it gives its silent January-1st fallback. Decades-old or future values
     are misreadings and skipped."""
-    if meta_date := meta_published(tree):
+    if meta_date:
         return _localize(meta_date, profile.zone), "meta"
     if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"

@@ -111,7 +111,8 @@ def canonical_url(tree: lxml_html.HtmlElement, page_url: str) -> str | None:
     return None
 
 
-def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
+def _json_ld_nodes(tree: lxml_html.HtmlElement) -> Iterator[dict]:
+    """Every object of the page's JSON-LD blocks (nested ones and @graph members too)."""
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
@@ -123,9 +124,49 @@ def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
-                if isinstance(node.get("datePublished"), str):
-                    yield node["datePublished"]
+                yield node
                 stack.extend(v for v in node.values() if isinstance(v, dict | list))
+
+
+def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
+    for node in _json_ld_nodes(tree):
+        if isinstance(node.get("datePublished"), str):
+            yield node["datePublished"]
+
+
+_MARKUP = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+# Share of the structured body's words that must be visible on the page: a body that the
+# page does not show (another article, a stale version, a teaser) is not used.
+BODY_ON_PAGE_SHARE = 0.9
+
+
+def drop_structured_bodies(tree: lxml_html.HtmlElement) -> None:
+    """Remove the JSON-LD blocks that carry an articleBody (read them first)."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        if '"articleBody"' in (script.text or ""):
+            script.drop_tree()
+
+
+def structured_body(tree: lxml_html.HtmlElement) -> str | None:
+    """The publisher's own article text (JSON-LD articleBody), when the page shows it."""
+    bodies = [
+        node["articleBody"]
+        for node in _json_ld_nodes(tree)
+        if isinstance(node.get("articleBody"), str)
+    ]
+    if not bodies:
+        return None
+    body = max(bodies, key=len)
+    body = html.unescape(_MARKUP.sub(" ", body.replace("</p>", "\n")))
+    lines = (" ".join(line.split()) for line in body.splitlines())
+    body = "\n".join(line for line in lines if line)
+    words = set(_WORD.findall(body.lower()))
+    if not words:
+        return None
+    visible = " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    shown = words & set(_WORD.findall(visible.lower()))
+    return body if len(shown) >= BODY_ON_PAGE_SHARE * len(words) else None
 
 
 def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:

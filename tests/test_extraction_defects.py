@@ -239,3 +239,28 @@ def test_extract_batch_reports_failures_and_goes_on(tmp_path: Path) -> None:
         "utf16.html": None,
     }
     assert all(PARAGRAPHS[0] in line["text"] for line in lines if "text" in line)
+
+
+# Quality: the publisher's JSON-LD articleBody fills in what trafilatura missed, when shown.
+def _with_body_in_aside(article_body: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": article_body}
+    ld = json.dumps(data, ensure_ascii=False)
+    return (
+        f"<html><head><title>Переговоры</title><script type='application/ld+json'>{ld}</script>"
+        f"</head><body><article><h1>Переговоры</h1><p>{PARAGRAPHS[0]}</p>"
+        f"<aside><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></aside></article></body></html>"
+    )
+
+
+def test_structured_body_fills_in_what_trafilatura_missed() -> None:
+    without = extract_article(_with_body_in_aside(""), URL).text
+    assert PARAGRAPHS[2] not in without  # trafilatura alone drops the <aside>
+    article = extract_article(_with_body_in_aside("\n".join(PARAGRAPHS)), URL)
+    assert article.text.splitlines() == list(PARAGRAPHS)
+
+
+def test_structured_body_that_the_page_does_not_show_is_ignored() -> None:
+    other = "Совсем другая статья о футболе, которой нет на этой странице. " * 20
+    article = extract_article(_with_body_in_aside(other), URL)
+    assert "футболе" not in article.text
+    assert PARAGRAPHS[0] in article.text

@@ -8,6 +8,9 @@ Sets (fetched from their public repositories, never committed; see bench/cache/R
   lists snippets that must ("with") and must not ("without") appear in the text. As in
   trafilatura's own evaluation, a found "with" is a true positive, a missing one a false
   negative, a found "without" a false positive; precision, recall and F1 over all snippets.
+- feedparser: kurtmckee/feedparser tests/*/*.xml, well- and ill-formed feeds in many
+  encodings. Scored for crashes and for how many are read as feeds (newswatch parse_feed
+  against bare feedparser.parse).
 - fundus: flairNLP/fundus tests/resources/parser/test_data, publisher pages with the
   expected body (summary + paragraphs) and publishing_date. Text score: bag-of-words token
   F1 (lower-cased \\w+ tokens, multiset overlap), averaged over pages. Date: the day is right
@@ -32,9 +35,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import feedparser
 import trafilatura
 
 from newswatch.crawler.extraction import ExtractionError, extract_article
+from newswatch.crawler.feeds import parse_feed
 
 CACHE = Path(__file__).parent / "cache" / "extraction"
 _TOKENS = re.compile(r"\w+")
@@ -223,11 +228,52 @@ def timed(run: Callable[[Page], Result], page: Page) -> tuple[Result, float]:
     return result, time.perf_counter() - start
 
 
+def feed_files() -> list[Path]:
+    root = CACHE / "feedparser" / "tests"
+    return sorted(
+        p
+        for d in ("wellformed", "illformed", "encoding", "entities")
+        for p in (root / d).rglob("*.xml")
+    )
+
+
+def bench_feeds(split: str, limit: int) -> None:
+    files = [f for f in feed_files() if split == "all" or Page(f.name, "", b"").split == split]
+    files = files[:limit] if limit else files
+    if not files:
+        print(f"{'feedparser':12} (not in {CACHE})")
+        return
+    runs = {
+        "bare": lambda body: bool(feedparser.parse(body).get("version")),
+        "newswatch": lambda body: parse_feed(body).is_feed,
+    }
+    totals = {name: [0, 0, 0.0, None] for name in runs}  # read, crashes, seconds, first crash
+    for path in files:
+        body = path.read_bytes()
+        for name, run in runs.items():
+            start = time.perf_counter()
+            try:
+                totals[name][0] += run(body)
+            except Exception as exc:
+                totals[name][1] += 1
+                totals[name][3] = totals[name][3] or f"{path.name}: {type(exc).__name__}: {exc}"
+            totals[name][2] += time.perf_counter() - start
+    base_rate = len(files) / totals["bare"][2]
+    for name, (read, crashes, seconds, first) in totals.items():
+        rate = len(files) / seconds
+        print(
+            f"{'feedparser':12} {split:5} {name:10} {len(files):5d} {crashes:5d}"
+            f" {'read ' + str(read):>7} {'-':>13} {rate:7.1f} {rate / base_rate:6.2f}"
+        )
+        if first:
+            print(f"    first crash: {first[:200]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="pages per set (0: all)")
-    parser.add_argument("--set", dest="only", choices=sorted(SETS), default=None)
+    parser.add_argument("--set", dest="only", choices=[*sorted(SETS), "feedparser"])
     parser.add_argument("--misses", action="store_true", help="list pages newswatch gets wrong")
     args = parser.parse_args()
     header = f"{'set':12} {'split':5} {'extractor':10} {'pages':>5} {'crash':>5} {'text F1':>7}"
@@ -264,6 +310,8 @@ def main() -> None:
             )
             if score.first_crash:
                 print(f"    first crash: {score.first_crash[:200]}")
+    if args.only in (None, "feedparser"):
+        bench_feeds(args.split, args.limit)
 
 
 def _print_miss(page: Page, ours: Result, bare: Result) -> None:

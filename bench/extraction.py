@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import html
 import json
 import re
 import time
@@ -96,6 +97,22 @@ def _fundus_text(body: dict) -> str:
     return "\n".join(parts)
 
 
+def _pair_versions(htmls: list[Path], versions: dict[str, dict]) -> list[tuple[Path, dict]]:
+    """Which expected version belongs to which page: the one whose title the page holds;
+    else parser versions and pages both in date order."""
+    ordered = [versions[k] for k in sorted(versions, key=lambda k: int(k[1:]))]
+    texts = [
+        html.unescape(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")) for p in htmls
+    ]
+    by_title = []
+    for text in texts:
+        hits = [g for g in ordered if g.get("title") and g["title"] in text]
+        by_title.append(hits[0] if len(hits) == 1 else None)
+    if all(by_title) and len({id(g) for g in by_title}) == len(ordered):
+        return list(zip(htmls, by_title, strict=True))
+    return list(zip(htmls, ordered, strict=True))
+
+
 def fundus_pages() -> Iterator[Page]:
     root = CACHE / "fundus" / "tests" / "resources" / "parser" / "test_data"
     for meta_path in sorted(root.glob("*/meta.info")):
@@ -105,13 +122,9 @@ def fundus_pages() -> Iterator[Page]:
             htmls = sorted(
                 meta_path.parent.glob(f"{gold_path.stem}_*.html.gz"), key=lambda p: p.name
             )
-            # One page per parser version, both in date order.
             if len(htmls) != len(versions):
                 continue
-            for html_path, key in zip(
-                htmls, sorted(versions, key=lambda k: int(k[1:])), strict=True
-            ):
-                gold = versions[key]
+            for html_path, gold in _pair_versions(htmls, versions):
                 info = meta.get(html_path.name)
                 if not info or not isinstance(gold.get("body"), dict):
                     continue

@@ -46,3 +46,34 @@ def is_chrome_line(line: str) -> bool:
 def strip_chrome_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line and not is_chrome_line(line))
+
+
+# A line that is nothing but the text of one link, maybe after a short label ("Read more:",
+# "MIRA:", "Читайте также:"), is a teaser for another page. Short link texts ("Telegram",
+# a name) are left alone: they are also ordinary words of a sentence.
+MIN_LINK_WORDS = 4
+MAX_LABEL_WORDS = 4
+_WORD = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def teaser_links(link_texts: list[str]) -> set[str]:
+    return {_key(t) for t in link_texts if len(_WORD.findall(t)) >= MIN_LINK_WORDS}
+
+
+def strip_link_lines(text: str, teasers: set[str]) -> str:
+    if not teasers:
+        return text
+    kept = []
+    for line in text.splitlines():
+        key = _key(line)
+        label, colon, rest = key.partition(":")
+        is_teaser = key in teasers or (
+            colon and len(_WORD.findall(label)) <= MAX_LABEL_WORDS and rest.strip() in teasers
+        )
+        if not is_teaser:
+            kept.append(line)
+    return "\n".join(kept)

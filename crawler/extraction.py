@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
-from newswatch.crawler.boilerplate import strip_chrome_lines
+from newswatch.crawler.boilerplate import strip_chrome_lines, strip_link_lines, teaser_links
 from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_plausible_publication
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
@@ -226,6 +226,7 @@ def extract_article(
     )
     title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
+    text = strip_link_lines(text, teaser_links([a.text_content() for a in tree.iter("a")]))
     text = _prefer_structured_body(text, body)
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did

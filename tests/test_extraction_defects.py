@@ -264,3 +264,14 @@ def test_structured_body_that_the_page_does_not_show_is_ignored() -> None:
     article = extract_article(_with_body_in_aside(other), URL)
     assert "футболе" not in article.text
     assert PARAGRAPHS[0] in article.text
+
+
+def test_a_line_that_is_only_a_link_to_another_story_is_dropped() -> None:
+    teaser = "Узбекистан открыл новый пограничный переход на юге"
+    body = (
+        f"<p>Читайте также: <a href='/2025/08/26/border'>{teaser}</a></p>"
+        "<p>Глава МИД сказал, что <a href='/mid'>министерство</a> готовит визит.</p>"
+    )
+    article = extract_article(page(body=body), URL)
+    assert teaser not in article.text
+    assert "Глава МИД сказал, что министерство готовит визит." in article.text

@@ -27,10 +27,12 @@ from newswatch.crawler.pagemeta import (
     canonical_url,
     dateline_candidates,
     drop_structured_bodies,
+    long_link_texts,
     meta_published,
     outbound_links,
     page_metadata,
     search_date,
+    shown_on_page,
     structured_body,
 )
 from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
@@ -186,9 +188,9 @@ def _without_title_line(text: str, title: str | None) -> str:
 SHORT_SHARE = 0.7
 
 
-def _prefer_structured_body(text: str, body: str | None) -> str:
+def _prefer_structured_body(text: str, body: str | None, tree: lxml_html.HtmlElement) -> str:
     """The publisher's JSON-LD articleBody, shown on the page, when trafilatura got much less."""
-    if body and len(text) < SHORT_SHARE * len(body):
+    if body and len(text) < SHORT_SHARE * len(body) and shown_on_page(body, tree):
         return body
     return text
 
@@ -226,8 +228,8 @@ def extract_article(
     )
     title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
-    text = strip_link_lines(text, teaser_links([a.text_content() for a in tree.iter("a")]))
-    text = _prefer_structured_body(text, body)
+    text = strip_link_lines(text, teaser_links(long_link_texts(tree)))
+    text = _prefer_structured_body(text, body, tree)
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():

@@ -136,8 +136,7 @@ def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
 
 _MARKUP = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
-# Share of the structured body's words that must be visible on the page: a body that the
-# page does not show (another article, a stale version, a teaser) is not used.
+# Share of the structured body's words that must be visible on the page.
 BODY_ON_PAGE_SHARE = 0.9
 
 
@@ -149,7 +148,7 @@ def drop_structured_bodies(tree: lxml_html.HtmlElement) -> None:
 
 
 def structured_body(tree: lxml_html.HtmlElement) -> str | None:
-    """The publisher's own article text (JSON-LD articleBody), when the page shows it."""
+    """The publisher's own article text (JSON-LD articleBody), as plain lines."""
     bodies = [
         node["articleBody"]
         for node in _json_ld_nodes(tree)
@@ -157,16 +156,18 @@ def structured_body(tree: lxml_html.HtmlElement) -> str | None:
     ]
     if not bodies:
         return None
-    body = max(bodies, key=len)
-    body = html.unescape(_MARKUP.sub(" ", body.replace("</p>", "\n")))
+    body = html.unescape(_MARKUP.sub(" ", max(bodies, key=len).replace("</p>", "\n")))
     lines = (" ".join(line.split()) for line in body.splitlines())
-    body = "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line) or None
+
+
+def shown_on_page(body: str, tree: lxml_html.HtmlElement) -> bool:
+    """Does the page show this text? A body the page does not show (another article, a
+    stale version, a paywalled full text) is not the page's article."""
     words = set(_WORD.findall(body.lower()))
-    if not words:
-        return None
     visible = " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
     shown = words & set(_WORD.findall(visible.lower()))
-    return body if len(shown) >= BODY_ON_PAGE_SHARE * len(words) else None
+    return bool(words) and len(shown) >= BODY_ON_PAGE_SHARE * len(words)
 
 
 def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:
@@ -222,6 +223,13 @@ def _is_descendant(element: lxml_html.HtmlElement, ancestor: lxml_html.HtmlEleme
 
 
 MAX_OUTBOUND = 100
+# Link texts long enough to be a headline; XPath filters in C, before any Python object.
+_LONG_LINKS = etree.XPath("//a[string-length(normalize-space(.)) >= 15]")
+
+
+def long_link_texts(tree: lxml_html.HtmlElement) -> list[str]:
+    """Texts of links that may be another story's headline."""
+    return [link.text_content() for link in _LONG_LINKS(tree)]
 
 
 def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:

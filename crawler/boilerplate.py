@@ -61,7 +61,13 @@ def _key(text: str) -> str:
 
 
 def teaser_links(link_texts: list[str]) -> set[str]:
-    return {_key(t) for t in link_texts if len(_WORD.findall(t)) >= MIN_LINK_WORDS}
+    """Link texts that read like a headline; a bare address ("http://www.x.de") is a source
+    the article cites, not a teaser."""
+    return {
+        _key(t)
+        for t in link_texts
+        if len(_WORD.findall(t)) >= MIN_LINK_WORDS and "://" not in t and "www." not in t
+    }
 
 
 def strip_link_lines(text: str, teasers: set[str]) -> str:

@@ -48,6 +48,9 @@ _HTML_PARSER = lxml_html.HTMLParser(
 )
 # lxml refuses a decoded string that declares an encoding; the text is decoded already.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters (a stray BEL from a word processor) are not allowed in XML: trafilatura
+# then loses the whole page when it serialises its result.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ExtractionError(ValueError):
@@ -122,9 +125,8 @@ def _localize(moment: datetime | date | None, zone: ZoneInfo) -> datetime | None
 
 def _parse_tree(text: str) -> lxml_html.HtmlElement:
     try:
-        return lxml_html.document_fromstring(
-            _XML_DECLARATION.sub("", text, count=1), parser=_HTML_PARSER
-        )
+        text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+        return lxml_html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
 

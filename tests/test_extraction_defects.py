@@ -275,3 +275,10 @@ def test_a_line_that_is_only_a_link_to_another_story_is_dropped() -> None:
     article = extract_article(page(body=body), URL)
     assert teaser not in article.text
     assert "Глава МИД сказал, что министерство готовит визит." in article.text
+
+
+def test_control_characters_do_not_cost_the_page() -> None:
+    body = "<p>Источники:\x07 доклад\x07 ООН (2024),\x0b стр. 12.</p>"
+    article = extract_article(page(body=body), URL)
+    assert "Источники: доклад ООН (2024), стр. 12." in article.text
+    assert PARAGRAPHS[0] in article.text

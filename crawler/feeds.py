@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,8 +12,10 @@ from datetime import UTC, datetime
 import feedparser
 
 from newswatch.crawler.encoding import decode_body
+from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import parse_iso_datetime
 
+log = logging.getLogger("newswatch.feeds")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -45,6 +48,21 @@ def plain_text(fragment: str | None) -> str | None:
         return None
     text = _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
     return text or None
+
+
+def _readable(text: str | None) -> str | None:
+    """Feed text that is mojibake is re-decoded; beyond repair it is dropped (logged), and
+    the article page itself is read instead."""
+    if not text:
+        return text
+    try:
+        repaired, codec = repair_mojibake(text)
+    except MojibakeError as exc:
+        log.warning("feed entry text dropped: %s", exc)
+        return None
+    if codec:
+        log.warning("feed entry text re-decoded: it was UTF-8 read as %s", codec)
+    return repaired
 
 
 def _stated_time(raw: str | None) -> datetime | None:
@@ -87,11 +105,11 @@ def parse_feed(body: bytes, http_charset: str | None = None) -> FeedResult:
     result = FeedResult(version=parsed.get("version", ""), encoding=encoding)
     for raw in parsed.entries:
         entry = FeedEntry(
-            title=plain_text(raw.get("title")),
+            title=_readable(plain_text(raw.get("title"))),
             link=(raw.get("link") or "").strip() or None,
             published=_entry_time(raw),
             author=plain_text(raw.get("author")),
-            summary=plain_text(raw.get("summary")),
+            summary=_readable(plain_text(raw.get("summary"))),
         )
         if entry.link or entry.title:
             result.entries.append(entry)

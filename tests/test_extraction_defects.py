@@ -282,3 +282,14 @@ def test_control_characters_do_not_cost_the_page() -> None:
     article = extract_article(page(body=body), URL)
     assert "Источники: доклад ООН (2024), стр. 12." in article.text
     assert PARAGRAPHS[0] in article.text
+
+
+def test_mojibake_feed_title_is_redecoded() -> None:
+    title = "Переговоры министров в Астане"
+    rss = (
+        "<rss version='2.0'><channel><item><title>"
+        + title.encode().decode("cp1251")
+        + "</title><link>https://x.kz/1</link></item></channel></rss>"
+    )
+    [entry] = parse_feed(rss.encode()).entries
+    assert entry.title == title

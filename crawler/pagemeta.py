@@ -6,6 +6,7 @@ trafilatura drops the time of day and misreads some visible dates, so dates are 
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import re
@@ -111,21 +112,29 @@ def canonical_url(tree: lxml_html.HtmlElement, page_url: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=32)  # dates and body read the same blocks of one page
+def _json_ld_objects(script: str) -> tuple[dict, ...]:
+    """Every object of one JSON-LD block (nested ones and @graph members too); read-only."""
+    try:
+        data = json.loads(script)
+    except ValueError:
+        return ()
+    found = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            found.append(node)
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+    return tuple(found)
+
+
 def _json_ld_nodes(tree: lxml_html.HtmlElement) -> Iterator[dict]:
     """Every object of the page's JSON-LD blocks (nested ones and @graph members too)."""
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                yield node
-                stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        yield from _json_ld_objects(str(script))
 
 
 def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:

@@ -1,7 +1,9 @@
 """Lines that are page chrome even when they sit inside an article body.
 
 trafilatura keeps short lines it cannot tell from text: photo credits, "read also" headers,
-messenger plugs. These patterns apply only to short lines, so real paragraphs are never cut.
+messenger plugs. The filter is conservative: a line goes only when it is short AND is
+nothing but chrome. Naming a messenger is not enough ("The minister wrote on Telegram that…"
+is news); a plug pairs it with a call to subscribe or follow, or lists networks and nothing else.
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import re
 
 MAX_CHROME_LINE = 160
 
+_NETWORKS = (
+    r"(?:whatsapp|telegram|телеграм\w*|instagram|инстаграм\w*|youtube|tiktok|facebook|vk|x|"
+    r"twitter|ok)"
+)
+# A call to action; "subscribe" must not match "unsubscribe"/"subscribed to the theory".
+_CALL = (
+    r"(?<![\w])(?:подписывайтесь|подпишитесь|subscribe(?!d)|follow us|join us|"
+    r"присоединяйтесь|читайте нас|следите за нами|наш(?:ем|его)? (?:канал\w*|аккаунт\w*)|"
+    r"our (?:channel|page|account)|жазылыңыз|обуна шавед)"
+)
+
 _PATTERNS = [
-    # photo and video credits: "Фото: пресс-служба Сената", "ФОТО: ...", "Photo: ...", "Сурет: ..."
-    r"^(фото|photo|сурет|акс|видео|video)(\s*/\s*\w+)?\b.{0,120}$",
+    # photo and video credits: "Фото: пресс-служба Сената", "Photo: ...", "Сурет: ...", or a
+    # few words without a full stop: "Фото Тимура Батыршина"
+    r"^(фото|photo|сурет|акс|видео|video)(\s*/\s*\w+)?(\s*:.{0,120}|(\s+[^\s.!?]+){1,5})$",
     # "read also" headers and labels
     r"^(read also|see also|related( news)?|читайте также|читайте еще|смотрите также|"
     r"оқи отырыңыз|оқыңыз|тақырыпқа қатысты|хонед инчунин|инчунин хонед)\s*:?$",
-    # messenger / social subscription plugs
-    r"^.{0,80}\b(whatsapp|telegram|телеграм\w*|instagram|youtube|tiktok)\b.{0,100}$",
-    r"^.{0,60}(подписывайтесь|подпишитесь|subscribe|жазылыңыз|обуна шавед).{0,100}$",
+    # a call to subscribe or follow, short, usually naming a messenger
+    r"^.{0,60}" + _CALL + r".{0,100}$",
+    # a bare list of networks: "Telegram | Instagram | YouTube"
+    r"^(?:" + _NETWORKS + r"[\s|•·,/-]*)+$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
@@ -31,3 +46,40 @@ def is_chrome_line(line: str) -> bool:
 def strip_chrome_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line and not is_chrome_line(line))
+
+
+# A line that is nothing but the text of one link, maybe after a short label ("Read more:",
+# "MIRA:", "Читайте также:"), is a teaser for another page. Short link texts ("Telegram",
+# a name) are left alone: they are also ordinary words of a sentence.
+MIN_LINK_WORDS = 4
+MAX_LABEL_WORDS = 4
+_WORD = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def teaser_links(link_texts: list[str]) -> set[str]:
+    """Link texts that read like a headline; a bare address ("http://www.x.de") is a source
+    the article cites, not a teaser."""
+    return {
+        _key(t)
+        for t in link_texts
+        if len(_WORD.findall(t)) >= MIN_LINK_WORDS and "://" not in t and "www." not in t
+    }
+
+
+def strip_link_lines(text: str, teasers: set[str]) -> str:
+    if not teasers:
+        return text
+    kept = []
+    for line in text.splitlines():
+        key = _key(line)
+        label, colon, rest = key.partition(":")
+        is_teaser = key in teasers or (
+            colon and len(_WORD.findall(label)) <= MAX_LABEL_WORDS and rest.strip() in teasers
+        )
+        if not is_teaser:
+            kept.append(line)
+    return "\n".join(kept)

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+
+# A news page's publication date is neither decades old nor in the future; such a "date" is
+# a misread (a glued clock, a birth year, a copyright line).
+MAX_AGE = timedelta(days=30 * 365)
+MAX_AHEAD = timedelta(days=2)
 
 # Dateline candidates are short lines; body paragraphs mention other dates.
 MAX_LINE_CHARS = 120
@@ -69,7 +74,8 @@ _MONTH = (
 _DAY = r"(?<![\d.,:/–—-])(?P<day>[0-3]?\d)(?!\d)"
 # Ordinal endings: 27-го (ru), 27-уми (tg), 27th (en); Kazakh writes 10-ақпан.
 _DAY_SUFFIX = r"(?:\s*-\s*(?:го|е|уми|ум|ми)|st|nd|rd|th)?(?:\s+of)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)(?![.,]\d)"
+# Not the start of a clock: "28.09.19" + "12:44" glued by markup is no year 1912.
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)(?![.,:]\d)"
 # A year that opens the date is followed by its own separator or жылғы.
 _LEADING_YEAR = r"(?<![\d.,/-])(?P<year>(?:19|20)\d\d)"
 # Words between a month and its year: "27 августи соли 2025" (tg).
@@ -136,6 +142,15 @@ def _date_of(match: re.Match[str]) -> date | None:
         return None
 
 
+def is_plausible_publication(value: date | datetime | None, today: date | None = None) -> bool:
+    """False for dates decades old or in the future (beyond time-zone slack)."""
+    if value is None:
+        return False
+    day = value.date() if isinstance(value, datetime) else value
+    today = today or date.today()
+    return today - MAX_AGE <= day <= today + MAX_AHEAD
+
+
 def _first_date(text: str) -> tuple[int, int, datetime] | None:
     """(start, end, value) of the earliest valid date in ``text``; end excludes the time."""
     if not text or not _YEAR_SEARCH.search(text):
@@ -146,7 +161,7 @@ def _first_date(text: str) -> tuple[int, int, datetime] | None:
             if best is not None and match.start() >= best[0]:
                 break
             day = _date_of(match)
-            if day is None:
+            if day is None or not is_plausible_publication(day):
                 continue
             clock = _clock(_TIME_AFTER.match(text, match.end()))
             if clock is None:

@@ -3,7 +3,10 @@ and `newswatch ingest` all call extract_article, so they store exactly the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -14,21 +17,40 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
-from newswatch.crawler.boilerplate import strip_chrome_lines
-from newswatch.crawler.dates import find_visible_date, is_low_confidence
+from newswatch.crawler.boilerplate import strip_chrome_lines, strip_link_lines, teaser_links
+from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_plausible_publication
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
 from newswatch.crawler.language import detect_language
+from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import (
     canonical_url,
     dateline_candidates,
+    drop_structured_bodies,
+    long_link_texts,
     meta_published,
     outbound_links,
+    page_metadata,
+    search_date,
+    shown_on_page,
+    structured_body,
 )
 from newswatch.crawler.urls import domain_allowed, host_of, normalize_url
 from newswatch.storage.textkeys import content_hash
 
 DEFAULT_ZONE = ZoneInfo("Asia/Almaty")
+log = logging.getLogger("newswatch.extraction")
+
+# Comments and processing instructions go at parse time: trafilatura drops a comment node
+# together with the text that follows it inside a paragraph (React's "<!-- -->").
+_HTML_PARSER = lxml_html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
+# lxml refuses a decoded string that declares an encoding; the text is decoded already.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters (a stray BEL from a word processor) are not allowed in XML: trafilatura
+# then loses the whole page when it serialises its result.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ExtractionError(ValueError):
@@ -89,21 +111,47 @@ class ExtractedArticle:
 
 
 def _localize(moment: datetime | date | None, zone: ZoneInfo) -> datetime | None:
-    """Aware datetime in the publisher's zone; naive values are the publisher's local time."""
+    """Aware datetime. A stated UTC offset is kept as stated: converting 23:32+03:00 to the
+    source's zone would move the publication to the next day. A naive value is the
+    publisher's local time, in the source's zone."""
     if moment is None:
         return None
     if not isinstance(moment, datetime):
         moment = datetime.combine(moment, time())
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    return moment
 
 
 def _parse_tree(text: str) -> lxml_html.HtmlElement:
     try:
-        return lxml_html.document_fromstring(text)
+        text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+        return lxml_html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
+
+
+def _url_keys(urls: Iterable[str]) -> list[str]:
+    """Normalised URLs, skipping any that cannot be normalised: one bad link never costs
+    the page."""
+    keys = []
+    for url in urls:
+        try:
+            keys.append(normalize_url(url))
+        except ValueError:
+            continue
+    return keys
+
+
+def _clean_text(text: str, url: str) -> str:
+    """NFC, and mojibake re-decoded (or refused): the stored text is what readers search."""
+    try:
+        repaired, codec = repair_mojibake(text)
+    except MojibakeError as exc:
+        raise ExtractionError(str(exc)) from exc
+    if codec:
+        log.warning("%s: re-decoded text that was UTF-8 read as %s", url, codec)
+    return unicodedata.normalize("NFC", repaired)
 
 
 def _drop(tree: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> None:
@@ -137,6 +185,18 @@ def _without_title_line(text: str, title: str | None) -> str:
     return text
 
 
+# trafilatura's text shorter than this share of the publisher's own articleBody has lost
+# part of the article (a paywall teaser, paragraphs in unusual markup).
+SHORT_SHARE = 0.7
+
+
+def _prefer_structured_body(text: str, body: str | None, tree: lxml_html.HtmlElement) -> str:
+    """The publisher's JSON-LD articleBody, shown on the page, when trafilatura got much less."""
+    if body and len(text) < SHORT_SHARE * len(body) and shown_on_page(body, tree):
+        return body
+    return text
+
+
 def extract_article(
     body: bytes | str,
     url: str,
@@ -159,22 +219,30 @@ def extract_article(
     tree = _parse_tree(html_text)
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
-    meta_tree_date = meta_published(tree)  # read before trafilatura prunes the tree
-    cited = outbound_links(tree, canonical)
-    candidates = dateline_candidates(tree)
+    meta = page_metadata(tree)
+    meta_date = meta_published(tree)
+    body = structured_body(tree)
+    drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
+    # with_metadata=False: the metadata comes from page_metadata on the same tree, and
+    # htmldate runs only when the page states no date (it is the slowest step).
     document = trafilatura.bare_extraction(
-        tree, url=canonical, with_metadata=True, include_comments=False, include_tables=True
+        tree, url=canonical, with_metadata=False, include_comments=False, include_tables=True
     )
-    title = (document.title if document else None) or (hint.title if hint else None)
+    title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
+    text = strip_link_lines(text, teaser_links(long_link_texts(tree)))
+    text = _prefer_structured_body(text, body, tree)
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():
         raise ExtractionError("no article text found on the page")
-    published, date_source = _published_from(
-        meta_tree_date, candidates, text, document.date if document else None, hint, profile
-    )
-    canonical_key = normalize_url(canonical)
+    text = _clean_text(text, url)
+    title = _clean_text(title, url) if title else None
+    published, date_source = _published_from(meta_date, tree, text, hint, profile)
+    try:
+        canonical_key = normalize_url(canonical)
+    except ValueError as exc:
+        raise ExtractionError(str(exc)) from exc
     return ExtractedArticle(
         url=url,
         canonical_url=canonical_key,
@@ -183,33 +251,34 @@ def extract_article(
         published=published,
         date_source=date_source,
         language=detect_language(f"{title or ''}\n{text}", profile.languages),
-        author=(document.author if document else None) or (hint.author if hint else None),
-        description=document.description if document else None,
+        author=meta.author or (hint.author if hint else None),
+        description=meta.description,
         content_hash=content_hash(text),
         encoding=encoding,
-        alias_urls=tuple(sorted({normalize_url(u) for u in (url, *aliases)} - {canonical_key})),
-        cited_urls=tuple(normalize_url(u) for u in cited),
+        alias_urls=tuple(sorted(set(_url_keys((url, *aliases))) - {canonical_key})),
+        cited_urls=tuple(_url_keys(outbound_links(tree, canonical))),
     )
 
 
 def _published_from(
     meta_date: datetime | None,
-    candidates: list[str],
+    tree: lxml_html.HtmlElement,
     text: str,
-    traf_date: str | None,
     hint: PageHint | None,
     profile: ExtractionProfile,
 ) -> tuple[datetime | None, str | None]:
-    """Publisher's meta time, then the feed's, then a visible dateline, then trafilatura's
-    guess unless it is its silent January-1st fallback."""
+    """Publisher's meta time, then the feed's, then a visible dateline, then htmldate's
+    search unless it gives its silent January-1st fallback. Decades-old or future values
+    are misreadings and skipped."""
     if meta_date:
         return _localize(meta_date, profile.zone), "meta"
-    if hint and hint.published:
+    if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"
-    if found := find_visible_date(candidates + text.splitlines()[:3], profile.languages):
+    candidates = dateline_candidates(tree) + text.splitlines()[:3]
+    if found := find_visible_date(candidates, profile.languages):
         return _localize(found, profile.zone), "dateline"
-    if traf_date:
-        parsed = date.fromisoformat(traf_date[:10])
-        if not is_low_confidence(parsed):
-            return _localize(parsed, profile.zone), "trafilatura"
+    if searched := search_date(tree):
+        parsed = date.fromisoformat(searched)
+        if not is_low_confidence(parsed) and is_plausible_publication(parsed):
+            return _localize(parsed, profile.zone), "htmldate"
     return None, None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email.utils
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +12,8 @@ from datetime import UTC, datetime
 import feedparser
 
 from newswatch.crawler.encoding import decode_body
+from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
+from newswatch.crawler.pagemeta import parse_iso_datetime
 from newswatch.crawler.xmlbounds import (
     MAX_FEED_ENTRIES,
     DocumentRefused,
@@ -17,6 +21,7 @@ from newswatch.crawler.xmlbounds import (
     trim_entries,
 )
 
+log = logging.getLogger("newswatch.feeds")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -52,7 +57,39 @@ def plain_text(fragment: str | None) -> str | None:
     return text or None
 
 
+def _readable(text: str | None) -> str | None:
+    """Feed text that is mojibake is re-decoded; beyond repair it is dropped (logged), and
+    the article page itself is read instead."""
+    if not text:
+        return text
+    try:
+        repaired, codec = repair_mojibake(text)
+    except MojibakeError as exc:
+        log.warning("feed entry text dropped: %s", exc)
+        return None
+    if codec:
+        log.warning("feed entry text re-decoded: it was UTF-8 read as %s", codec)
+    return repaired
+
+
+def _stated_time(raw: str | None) -> datetime | None:
+    """The entry's own time with its own UTC offset (feedparser converts to UTC, and a
+    publisher's day is the one in its own offset)."""
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        parsed = parse_iso_datetime(raw)
+    if parsed is None or parsed.tzinfo is None:
+        return None  # no offset stated: feedparser's reading (UTC) is as good as any
+    return parsed
+
+
 def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        if entry.get(f"{key}_parsed") and (stated := _stated_time(entry.get(key))):
+            return stated
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
@@ -84,11 +121,11 @@ def parse_feed(
     result.skipped = max(trimmed.entries - trimmed.kept, len(parsed.entries) - max_entries, 0)
     for raw in parsed.entries[:max_entries]:
         entry = FeedEntry(
-            title=plain_text(raw.get("title")),
+            title=_readable(plain_text(raw.get("title"))),
             link=(raw.get("link") or "").strip() or None,
             published=_entry_time(raw),
             author=plain_text(raw.get("author")),
-            summary=plain_text(raw.get("summary")),
+            summary=_readable(plain_text(raw.get("summary"))),
         )
         if entry.link or entry.title:
             result.entries.append(entry)

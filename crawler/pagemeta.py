@@ -5,13 +5,23 @@ trafilatura drops the time of day and misreads some visible dates, so dates are 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import html
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
 
+from htmldate import find_date
+from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+from trafilatura.utils import line_processing
+
+from newswatch.crawler.dates import is_plausible_publication
+from newswatch.crawler.urls import host_of, join_url, split_url
 
 _DATE_META = (
     "article:published_time",
@@ -25,6 +35,11 @@ _DATE_META = (
     "sailthru.date",
 )
 _DATE_HINT = re.compile(r"date|time|publish|posted|dateline|meta|byline", re.I)
+# Only elements that have a name (or are a <time>) can be named like a date: XPath selects
+# them in C, far fewer than visiting every element in Python.
+_NAMED_ELEMENTS = etree.XPath("//*[@class or @id or @itemprop or self::time]")
+# An element that holds the time of the last change, not of publication.
+_UPDATED_HINT = re.compile(r"updat|modif|edited|changed|обновл|изменен|жаңарт", re.I)
 _ISO = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*"
     r"(Z|[+-]\d{2}:?\d{2})?\s*$"
@@ -48,43 +63,137 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str | None
+    author: str | None
+    description: str | None
+
+
+def page_metadata(tree: lxml_html.HtmlElement) -> PageMetadata:
+    """Title, author and description as trafilatura's metadata step finds them (its own
+    functions, in its order), without the date search, categories, tags and license that
+    its with_metadata=True also runs on every page."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:  # a handle, not a name
+        found.author = None
+    with contextlib.suppress(Exception):  # malformed JSON-LD must not cost the page
+        found = extract_meta_json(tree, found)
+    title = found.title or extract_title(tree)
+    author = found.author or extract_author(tree)
+    return PageMetadata(_trim(title), _trim(author), _trim(found.description))
+
+
+def _trim(value: str | None) -> str | None:
+    """As trafilatura's Document.clean_and_trim: entities, control characters, spaces."""
+    value = line_processing(html.unescape(value[:10_000])) if value else None
+    return value or None
+
+
+def search_date(tree: lxml_html.HtmlElement) -> str | None:
+    """htmldate's own search (YYYY-MM-DD) for pages that state no date we can read.
+    The extensive search finds more than trafilatura's metadata step, which skips it."""
+    try:
+        return find_date(
+            tree,
+            original_date=True,
+            extensive_search=True,
+            max_date=datetime.now().strftime("%Y-%m-%d"),
+        )
+    except ValueError:
+        return None
+
+
 def canonical_url(tree: lxml_html.HtmlElement, page_url: str) -> str | None:
     for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         for value in tree.xpath(xpath):
-            value = value.strip()
-            if value:
-                return urljoin(page_url, value)
+            if value.strip() and (joined := join_url(page_url, value)):
+                return joined
     return None
 
 
-def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
+@functools.lru_cache(maxsize=32)  # dates and body read the same blocks of one page
+def _json_ld_objects(script: str) -> tuple[dict, ...]:
+    """Every object of one JSON-LD block (nested ones and @graph members too); read-only."""
+    try:
+        data = json.loads(script)
+    except ValueError:
+        return ()
+    found = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            found.append(node)
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+    return tuple(found)
+
+
+def _json_ld_nodes(tree: lxml_html.HtmlElement) -> Iterator[dict]:
+    """Every object of the page's JSON-LD blocks (nested ones and @graph members too)."""
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                if isinstance(node.get("datePublished"), str):
-                    yield node["datePublished"]
-                stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        yield from _json_ld_objects(str(script))
+
+
+def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
+    for node in _json_ld_nodes(tree):
+        if isinstance(node.get("datePublished"), str):
+            yield node["datePublished"]
+
+
+_MARKUP = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+# Share of the structured body's words that must be visible on the page.
+BODY_ON_PAGE_SHARE = 0.9
+
+
+def drop_structured_bodies(tree: lxml_html.HtmlElement) -> None:
+    """Remove the JSON-LD blocks that carry an articleBody (read them first)."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        if '"articleBody"' in (script.text or ""):
+            script.drop_tree()
+
+
+def structured_body(tree: lxml_html.HtmlElement) -> str | None:
+    """The publisher's own article text (JSON-LD articleBody), as plain lines."""
+    bodies = [
+        node["articleBody"]
+        for node in _json_ld_nodes(tree)
+        if isinstance(node.get("articleBody"), str)
+    ]
+    if not bodies:
+        return None
+    body = html.unescape(_MARKUP.sub(" ", max(bodies, key=len).replace("</p>", "\n")))
+    lines = (" ".join(line.split()) for line in body.splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
+def shown_on_page(body: str, tree: lxml_html.HtmlElement) -> bool:
+    """Does the page show this text? A body the page does not show (another article, a
+    stale version, a paywalled full text) is not the page's article."""
+    words = set(_WORD.findall(body.lower()))
+    visible = " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    shown = words & set(_WORD.findall(visible.lower()))
+    return bool(words) and len(shown) >= BODY_ON_PAGE_SHARE * len(words)
+
+
+def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATE_META and meta.get("content"):
+            yield meta.get("content")
+    yield from _json_ld_dates(tree)
+    yield from tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime')
 
 
 def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
-    """The publisher's machine-readable publication time: meta tags, JSON-LD, <time>."""
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _DATE_META and (parsed := parse_iso_datetime(meta.get("content"))):
-            return parsed
-    for value in _json_ld_dates(tree):
-        if parsed := parse_iso_datetime(value):
-            return parsed
-    for value in tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime'):
-        if parsed := parse_iso_datetime(value):
+    """The publisher's machine-readable publication time: meta tags, JSON-LD, <time>.
+    A template's placeholder (1970-01-01, a far future) is skipped."""
+    for value in _meta_date_values(tree):
+        parsed = parse_iso_datetime(value)
+        if parsed and is_plausible_publication(parsed):
             return parsed
     return None
 
@@ -93,25 +202,29 @@ def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:
     """Short visible texts that may be the article's dateline, most likely first.
 
     Elements named like dates near the headline come first; a page's own clock widget or the
-    dates of related items further away come last.
+    dates of related items further away come later, "updated" times last. Texts of child
+    elements are joined with a space: "28.09.19" and "12:44" in two spans are not "28.09.1912:44".
     """
     headline = next(iter(tree.xpath("//h1")), None)
     scope = headline
     for _ in range(3):  # the headline's container usually holds the dateline too
         if scope is not None and scope.getparent() is not None:
             scope = scope.getparent()
-    near, far = [], []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+    near, far, updated = [], [], []
+    for element in _NAMED_ELEMENTS(tree):
+        if element.tag in ("script", "style", "noscript"):
             continue
         label = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
         if not _DATE_HINT.search(label) and element.tag != "time":
             continue
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())
         if text and len(text) <= 120:
             inside = scope is not None and _is_descendant(element, scope)
-            (near if inside else far).append(text)
-    return near + far
+            if _UPDATED_HINT.search(label) or _UPDATED_HINT.match(text):
+                updated.append(text)
+            else:
+                (near if inside else far).append(text)
+    return near + far + updated
 
 
 def _is_descendant(element: lxml_html.HtmlElement, ancestor: lxml_html.HtmlElement) -> bool:
@@ -119,18 +232,35 @@ def _is_descendant(element: lxml_html.HtmlElement, ancestor: lxml_html.HtmlEleme
 
 
 MAX_OUTBOUND = 100
+# Link texts long enough to be a headline; XPath filters in C, before any Python object.
+_LONG_LINKS = etree.XPath("//a[string-length(normalize-space(.)) >= 15]")
+
+
+def long_link_texts(tree: lxml_html.HtmlElement) -> list[str]:
+    """Texts of links that may be another story's headline."""
+    return [link.text_content() for link in _LONG_LINKS(tree)]
 
 
 def outbound_links(tree: lxml_html.HtmlElement, page_url: str) -> list[str]:
-    """http(s) links to other hosts, in page order: a republished copy links its original."""
-    own_host = urlsplit(page_url).hostname or ""
-    links: list[str] = []
+    """http(s) links to other hosts, in page order: a republished copy links its original.
+    A relative link is the page's own host and is not even parsed; an invalid one is skipped."""
+    own_host = host_of(page_url)
+    scheme = "http" if page_url.startswith("http:") else "https"
+    links: dict[str, None] = {}
     for href in tree.xpath("//a/@href"):
-        url = urljoin(page_url, href.strip())
-        host = urlsplit(url).hostname or ""
-        if url.startswith(("http://", "https://")) and host and host != own_host:
-            if url not in links:
-                links.append(url)
+        href = href.strip()
+        head = href[:8].lower()
+        if head.startswith("//"):
+            href = f"{scheme}:{href}"
+        elif not head.startswith(("http://", "https://")):
+            continue
+        authority = href.split("/", 3)[2].rpartition("@")[2].lower()
+        if authority == own_host:
+            continue  # the common case, without parsing the URL
+        parts = split_url(href)
+        host = (parts.hostname or "").lower() if parts else ""
+        if host and host != own_host:
+            links[href] = None
             if len(links) >= MAX_OUTBOUND:
                 break
-    return links
+    return list(links)

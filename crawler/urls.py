@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -40,11 +41,40 @@ def _strip_variant_path(path: str) -> str:
     return "/" + "/".join(segments) + ("/" if trailing and segments else "")
 
 
+def split_url(url: str) -> SplitResult | None:
+    """urlsplit, or None for what no browser would fetch: a bracketed host that is no IPv6
+    address (`http://[ccpa-preferences]`), a port that is not a number."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - validates the port
+    except ValueError:
+        return None
+    return parts
+
+
+def join_url(base: str, href: str) -> str | None:
+    """urljoin that gives None for an invalid link instead of raising."""
+    try:
+        joined = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return joined if split_url(joined) is not None else None
+
+
+def is_valid_url(url: str) -> bool:
+    return split_url(url) is not None
+
+
+@functools.lru_cache(maxsize=8192)  # a site's chrome links repeat on every one of its pages
 def normalize_url(url: str) -> str:
     """A stable key for an article URL: lower-case host, no tracking parameters, no fragment,
-    sorted query, no default port, one form for http/https, www/mobile/AMP/print editions."""
+    sorted query, no default port, one form for http/https, www/mobile/AMP/print editions.
+
+    Raises ValueError for an invalid URL; see is_valid_url."""
     url = url.strip()
-    parts = urlsplit(url)
+    parts = split_url(url)
+    if parts is None:
+        raise ValueError(f"not a valid URL: {url!r}")
     if parts.query:
         kept = [
             p
@@ -52,23 +82,29 @@ def normalize_url(url: str) -> str:
             if p and not _TRACKING.match(p.split("=", 1)[0]) and not _is_variant_param(p)
         ]
         url = urlunsplit(parts._replace(query="&".join(kept)))
-    url = canonicalize_url(url, keep_fragments=False)
-    parts = urlsplit(url)
+    try:
+        url = canonicalize_url(url, keep_fragments=False)  # may refuse a host (IDNA)
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL: {url!r}") from exc
     host = _VARIANT_HOST.sub("", (parts.hostname or "").lower())
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     return urlunsplit(("https", host, _strip_variant_path(parts.path or "/"), parts.query, ""))
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    parts = split_url(url)
+    return (parts.hostname or "").lower() if parts else ""
 
 
 def domain_allowed(url: str, allowed_domains: list[str] | tuple[str, ...]) -> bool:
-    """Only http(s) URLs on one of the configured domains (or their subdomains)."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    """Only valid http(s) URLs on one of the configured domains (or their subdomains)."""
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https"):
         return False
-    host = host_of(url)
+    host = (parts.hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in allowed_domains)
 
 

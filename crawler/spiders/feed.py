@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
@@ -11,6 +10,7 @@ from scrapy.http import Response
 from newswatch.crawler.extraction import PageHint
 from newswatch.crawler.feeds import parse_feed
 from newswatch.crawler.spiders.base import NewsSpider, response_charset
+from newswatch.crawler.urls import join_url
 
 
 class FeedSpider(NewsSpider):
@@ -32,11 +32,8 @@ class FeedSpider(NewsSpider):
                 len(result.entries),
             )
         candidates = [
-            (
-                urljoin(response.url, entry.link),
-                PageHint(entry.title, entry.published, entry.author, entry.summary),
-            )
+            (link, PageHint(entry.title, entry.published, entry.author, entry.summary))
             for entry in result.entries
-            if entry.link
+            if entry.link and (link := join_url(response.url, entry.link))  # one bad link: skip
         ]
         yield from self.follow_articles(candidates)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from newswatch.cli.state import AppState, fail, state
 from newswatch.config.sources import SourceSpec, source_for_url
 from newswatch.crawler.pagemeta import canonical_url
 from newswatch.scheduler.records import source_records
+
+log = logging.getLogger("newswatch.extract")
 
 if TYPE_CHECKING:
     from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile
@@ -78,6 +81,9 @@ def _extract_all(
             yield path, source, extract_article(body, page_url, profile=profile), None
         except ExtractionError as exc:
             yield path, source, None, str(exc)
+        except Exception as exc:  # a bug on one page must not cost the rest of the batch
+            log.exception("%s: extraction failed", path)
+            yield path, source, None, f"internal error: {type(exc).__name__}: {exc}"
 
 
 def extract(

@@ -1,5 +1,5 @@
 """Full-text candidates: article ids whose title or text holds words starting with given
-prefixes (SQLite FTS5 or PostgreSQL tsvector, both set up by migration 0008). Exact word
+prefixes (SQLite FTS5 or PostgreSQL tsvector, both set up by migration 0009). Exact word
 forms are checked by the caller; this only narrows 100,000 articles to a few hundred."""
 
 from __future__ import annotations

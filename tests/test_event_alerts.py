@@ -45,6 +45,7 @@ def test_three_reports_in_three_languages_make_one_alert_entry(tmp_path: Path) -
             env={"NEWSWATCH_SMTP__PASSWORD": PASSWORD},
             rules_file=str(rules),
             smtp=server.settings(),
+            alerts={"alert_backlog": True},  # the reports are dated 2025: older than max_age
         )
         for report in CALL:
             _ingest(cli, tmp_path, report)

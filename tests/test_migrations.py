@@ -39,7 +39,7 @@ def test_models_match_migrations(database_url: str) -> None:
 
 
 def _orm_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Full-text search objects (migration 0008) live outside the ORM on purpose."""
+    """Full-text search objects (migration 0009) live outside the ORM on purpose."""
     return not (name or "").startswith(("articles_fts", "ix_articles_fts"))
 
 

@@ -123,9 +123,10 @@ def test_alerts_page_counts_per_rule(site) -> None:
     server, _ = site
     body = page(server, "/alerts")
     rows = dict(re.findall(r'href="/\?rule=([\w-]+)">[\w-]+</a></td>((?:<td>\d+</td>){3})', body))
-    # sent, not tried yet, failed and retried: no mail server, every match failed once
+    # sent, not tried yet, failed and retried: no mail server, every match failed once; the
+    # leaders' two reports (ru, kk) are one event, so one delivery
     assert rows == {
-        "leaders": "<td>0</td><td>0</td><td>2</td>",
+        "leaders": "<td>0</td><td>0</td><td>1</td>",
         "currency": "<td>0</td><td>0</td><td>1</td>",
     }
 

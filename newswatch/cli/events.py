@@ -57,7 +57,9 @@ def event_json(event: Event, zones: dict) -> dict[str, Any]:
 @app.command("list")
 def list_events(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most this many events.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event.")] = False,
 ) -> None:
     """List events, newest first, with their languages and reports."""
@@ -92,7 +94,7 @@ def list_events(
 def show_event(
     ctx: typer.Context,
     event_id: Annotated[int, typer.Argument(help="Event id.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The event as one JSON object.")] = False,
 ) -> None:
     """Show one event: every report, and why each was linked."""
     app_state = state(ctx)

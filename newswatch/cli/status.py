@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import state
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from newswatch.config.sources import SourceSpec
 
 
 def status(
@@ -19,43 +24,16 @@ def status(
     """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
     bytes of its last crawl, the daemon's next run and failures in a row, open health
     problems; then the number of alert deliveries waiting in the outbox."""
-    from newswatch.storage import health, jobstate, repository, running
     from newswatch.storage.db import open_database
 
     app = state(ctx)
-    sources = app.sources
     sessions = open_database(app.settings.database_url, read_only=True)
     with sessions() as session:
-        runs = repository.latest_source_runs(session, [s.id for s in sources])
-        pending = repository.count_pending_deliveries(session)
-        jobs = jobstate.load_states(session)
-        problems: dict[str, list[str]] = {}
-        for notice in health.open_notices(session):
-            problems.setdefault(notice.source_id, []).append(notice.kind)
-        daemon = running.scheduler_holder(session, app.settings.database_url)
-        # without a live daemon, its unfinished jobs were interrupted, not running
-        crawling = running.sources_crawling(session) if daemon else {}
-        in_progress = [
-            run for run in running.crawls_in_progress(session) if daemon or run.trigger != "daemon"
-        ]
-        reports = []
-        for source in sources:
-            report = _report(source.id, runs.get(source.id))
-            job = jobs.get(f"crawl:{source.id}")
-            next_run = job.next_run_at if job and source.enabled else None
-            report["next_run"] = next_run.isoformat() if next_run else None
-            report["failures_in_a_row"] = job.consecutive_failures if job else 0
-            report["problems"] = problems.get(source.id, [])
-            report["crawling_since"] = _crawling_since(report, source, crawling, in_progress)
-            reports.append(report)
-    crawls = [
-        {"run_id": r.id, "trigger": r.trigger, "started": r.started_at.isoformat()}
-        for r in in_progress
-    ]
+        reports, summary = status_reports(session, app.sources, app.settings.database_url)
     if as_json:
         for report in reports:
             print_json(report)
-        print_json({"outbox_pending": pending, "daemon": daemon, "crawls_in_progress": crawls})
+        print_json(summary)
         return
     print_table(
         [
@@ -90,13 +68,54 @@ def status(
             for r in reports
         ],
     )
-    typer.echo(f"\noutbox: {pending} alert deliveries pending")
-    typer.echo(f"daemon: {daemon or 'not running (no newswatch run holds the scheduler lock)'}")
-    for crawl in crawls:
+    typer.echo(f"\noutbox: {summary['outbox_pending']} alert deliveries pending")
+    daemon = summary["daemon"] or "not running (no newswatch run holds the scheduler lock)"
+    typer.echo(f"daemon: {daemon}")
+    for crawl in summary["crawls_in_progress"]:
         started = crawl["started"][:19].replace("T", " ")
         typer.echo(
             f"crawl in progress: run {crawl['run_id']} ({crawl['trigger']}), since {started}"
         )
+
+
+def status_reports(
+    session: Session, sources: list[SourceSpec], database_url: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What `status --json` prints (and the web view's sources show): one dict per source,
+    then the summary line (outbox, the daemon holding the lock, crawls in progress)."""
+    from newswatch.storage import health, jobstate, repository, running
+
+    runs = repository.latest_source_runs(session, [s.id for s in sources])
+    jobs = jobstate.load_states(session)
+    problems: dict[str, list[str]] = {}
+    for notice in health.open_notices(session):
+        problems.setdefault(notice.source_id, []).append(notice.kind)
+    daemon = running.scheduler_holder(session, database_url)
+    # without a live daemon, its unfinished jobs were interrupted, not running
+    crawling = running.sources_crawling(session) if daemon else {}
+    in_progress = [
+        run for run in running.crawls_in_progress(session) if daemon or run.trigger != "daemon"
+    ]
+    reports = []
+    for source in sources:
+        report = _report(source.id, runs.get(source.id))
+        job = jobs.get(f"crawl:{source.id}")
+        next_run = job.next_run_at if job and source.enabled else None
+        report["next_run"] = next_run.isoformat() if next_run else None
+        report["failures_in_a_row"] = job.consecutive_failures if job else 0
+        report["problems"] = problems.get(source.id, [])
+        report["crawling_since"] = _crawling_since(report, source, crawling, in_progress)
+        reports.append(report)
+    crawls = [
+        {"run_id": r.id, "trigger": r.trigger, "started": r.started_at.isoformat()}
+        for r in in_progress
+    ]
+    summary = {
+        "outbox_pending": repository.count_pending_deliveries(session),
+        "daemon": daemon,
+        "crawls_in_progress": crawls,
+    }
+    return reports, summary
 
 
 def _crawling_since(report, source, crawling, in_progress) -> str | None:

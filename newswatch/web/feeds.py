@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from newswatch.alerts.rules import Rule
-from newswatch.storage.models import AlertDelivery
+from newswatch.storage.models import AlertDelivery, Article, Story
 from newswatch.storage.types import utcnow
 
 SUMMARY_CHARS = 400
 
 
-def rule_feed(rule: Rule, deliveries: Sequence[AlertDelivery], base_url: str) -> bytes:
+def rule_feed(rule: Rule, entries: Sequence[tuple[Story, AlertDelivery]], base_url: str) -> bytes:
     feed = FeedGenerator()
     feed.id(f"{base_url}/rules/{rule.name}/feed.atom")
     feed.title(f"newswatch: {rule.name}")
@@ -22,8 +22,8 @@ def rule_feed(rule: Rule, deliveries: Sequence[AlertDelivery], base_url: str) ->
     feed.link(href=f"{base_url}/?rule={rule.name}", rel="alternate")
     feed.generator("newswatch")
     newest = None
-    for delivery in reversed(deliveries):  # feedgen puts the last added entry first
-        story, article = delivery.story, delivery.article
+    for story, delivery in reversed(entries):  # feedgen puts the last added entry first
+        article = _original(story)
         updated = story.updated_at or delivery.created_at
         newest = max(newest, updated) if newest else updated
         entry = feed.add_entry()
@@ -38,3 +38,9 @@ def rule_feed(rule: Rule, deliveries: Sequence[AlertDelivery], base_url: str) ->
         entry.summary(f"{text}\n\nMatched: {why}\n{more}" if why else f"{text}\n\n{more}")
     feed.updated(newest or utcnow())
     return feed.atom_str(pretty=True)
+
+
+def _original(story: Story) -> Article:
+    """The story's canonical copy (the one others cite), else its first."""
+    by_id = {a.id: a for a in story.articles}
+    return by_id.get(story.canonical_article_id or 0) or story.articles[0]

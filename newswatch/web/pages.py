@@ -147,6 +147,6 @@ def rule_feed(request: Request) -> Response:
     if rule is None:
         raise HTTPException(404, "no such rule")
     with site.sessions() as session:
-        deliveries = queries.rule_deliveries(session, name)
-        body = feeds.rule_feed(rule, deliveries, str(request.base_url).rstrip("/"))
+        entries = queries.rule_entries(session, name)
+        body = feeds.rule_feed(rule, entries, str(request.base_url).rstrip("/"))
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -29,7 +29,8 @@ def _day(value: date, end: bool = False) -> datetime:
 
 
 def stream(session: Session, f: StreamFilter) -> list[Story]:
-    """Stories newest first. A rule's stories are those it matched (its outbox rows)."""
+    """Stories newest first. A rule's stories are those of the events it matched (its outbox
+    rows are one per event: every report of a matched event belongs to the rule's stream)."""
     query = select(Story).options(selectinload(Story.articles))
     if f.source or f.language:
         copy = select(Article.id).where(Article.story_id == Story.id)
@@ -40,7 +41,7 @@ def stream(session: Session, f: StreamFilter) -> list[Story]:
         query = query.where(exists(copy))
     if f.rule:
         query = query.where(
-            Story.id.in_(select(AlertDelivery.story_id).where(AlertDelivery.rule == f.rule))
+            Story.event_id.in_(select(AlertDelivery.event_id).where(AlertDelivery.rule == f.rule))
         )
     if f.since:
         query = query.where(Story.first_published >= _day(f.since))
@@ -67,22 +68,26 @@ def alert_counts(session: Session) -> dict[str, dict[str, int]]:
     return counts
 
 
-def rule_deliveries(session: Session, rule: str, limit: int = 50) -> list[AlertDelivery]:
-    """The newest story deliveries of a rule, one per story (a story goes to many people)."""
+def rule_entries(session: Session, rule: str, limit: int = 50) -> list[tuple[Story, AlertDelivery]]:
+    """A rule's stories newest first, as its stream lists them, each with the delivery of its
+    event (one per event: an event goes to many people and holds every story reporting it)."""
     first = (
         select(func.min(AlertDelivery.id))
         .where(AlertDelivery.rule == rule)
-        .group_by(AlertDelivery.story_id)
+        .group_by(AlertDelivery.event_id)
     )
-    return list(
-        session.scalars(
-            select(AlertDelivery)
-            .options(selectinload(AlertDelivery.story), selectinload(AlertDelivery.article))
-            .where(AlertDelivery.id.in_(first))
-            .order_by(AlertDelivery.id.desc())
-            .limit(limit)
-        )
+    deliveries = {
+        d.event_id: d
+        for d in session.scalars(select(AlertDelivery).where(AlertDelivery.id.in_(first)))
+    }
+    stories = session.scalars(
+        select(Story)
+        .options(selectinload(Story.articles))
+        .where(Story.event_id.in_(list(deliveries)))
+        .order_by(Story.first_published.desc(), Story.id.desc())
+        .limit(limit)
     )
+    return [(story, deliveries[story.event_id]) for story in stories]
 
 
 def story_deliveries(session: Session, story_id: int) -> list[AlertDelivery]:

@@ -17,8 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from newswatch.alerts.engine import Matcher
 from newswatch.alerts.rules import Rule
 from newswatch.cli.state import AppState
-from newswatch.cli.status import _report as source_report
-from newswatch.storage import health, jobstate, repository
+from newswatch.cli.status import status_reports
 from newswatch.storage.db import open_database
 from newswatch.web import queries
 from newswatch.web.security import RateLimit
@@ -37,6 +36,7 @@ class Site:
         # the filter's choices come from the configuration: no scan of 100,000 articles
         self.languages = sorted({lang for s in self.sources for lang in s.languages})
         self.zones: dict[str, tzinfo] = {s.id: s.tz for s in self.sources}
+        self.database_url = settings.database_url
         self.sessions: sessionmaker[Session] = open_database(settings.database_url)
         self.rules = rules
         self.matcher = Matcher.from_rules(rules)
@@ -94,18 +94,5 @@ def stream_filter(request: Request) -> queries.StreamFilter:
 def source_reports(site: Site) -> list[dict[str, Any]]:
     """The data of `newswatch status --json`, one dict per source."""
     with site.sessions() as session:
-        runs = repository.latest_source_runs(session, [s.id for s in site.sources])
-        jobs = jobstate.load_states(session)
-        problems: dict[str, list[str]] = {}
-        for notice in health.open_notices(session):
-            problems.setdefault(notice.source_id, []).append(notice.kind)
-    reports = []
-    for source in site.sources:
-        report = source_report(source.id, runs.get(source.id))
-        job = jobs.get(f"crawl:{source.id}")
-        next_run = job.next_run_at if job and source.enabled else None
-        report["next_run"] = next_run.isoformat() if next_run else None
-        report["failures_in_a_row"] = job.consecutive_failures if job else 0
-        report["problems"] = problems.get(source.id, [])
-        reports.append(report)
+        reports, _ = status_reports(session, site.sources, site.database_url)
     return reports

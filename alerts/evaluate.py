@@ -40,6 +40,7 @@ class Outcome:
     score: float
     spans: list[Span]
     notes: list[str] = field(default_factory=list)
+    total: float | None = None  # WEIGHTS: the weighted sum, also when below its threshold
 
 
 # A term not found (without explanations): the commonest outcome, shared, never modified.
@@ -256,7 +257,7 @@ class Evaluator:
                 shown = ", ".join(forms[:4]) + (", …" if len(forms) > 4 else "")
                 notes.append(f"{weight * factor:+g}  {label(item)} [{where}]: {shown}")
         ok = total >= node.threshold
-        outcome = Outcome(ok, total if ok else 0.0, spans if ok else [])
+        outcome = Outcome(ok, total if ok else 0.0, spans if ok else [], total=total)
         if self.explain:
             verdict = "≥" if ok else "<"
             outcome.notes = [f"WEIGHTS ({total:g} {verdict} threshold {node.threshold:g}):"] + [

@@ -5,6 +5,22 @@ them often) but are about something else."""
 from __future__ import annotations
 
 POSITIVE = {
+    "kk-latin-demonym-migration": (
+        "",
+        "Qazaqstanda kóshi-qon erejesin búzghan tәjik azamattary elden shygharyldy.\n"
+        "Polisiya mәlimetinshe, Qazaqstanda zansyz júrgen 30 tәjik ústalyp, deportasiyalandy. "
+        "Tәjikstan eltshiligi óz azamattaryna kómek kórsetetinin aitty. Qazaq tarapy "
+        "Tәjikstanmen eńbek migrasiyasy boiynsha kelisimdi oryndaudy jalghastyrady.",
+        "kk",
+    ),
+    "tg-diplomatic-relations": (
+        "",
+        "Аз барқарории муносибатҳои дипломатӣ байни Тоҷикистон ва Қазоқистон 30 сол гузашт.\n"
+        "Тоҷикистон ва Қазоқистон ҳамсояҳои нек ва шарикони стратегӣ мебошанд. Сафири "
+        "Қазоқистон дар Тоҷикистон гуфт, ки ҳамкории ду кишвар дар соҳаҳои гуногун рушд "
+        "мекунад. Тоҷикистон ба Қазоқистон барқ ва меваю сабзавот содир мекунад.",
+        "tg",
+    ),
     "ru-water-commission": (
         "Казахстан и Таджикистан договорились о поставках электроэнергии в зимний период",
         "В Душанбе состоялось заседание казахстанско-таджикской межправительственной "

@@ -18,7 +18,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bench.relevance import DEV_FOLDS, HELD_OUT_FOLDS, CacheMissing, Item, load_items
+import numpy as np
+
+from bench.relevance import DEV_FOLDS, HELD_OUT_FOLDS, CacheMissing, Item, learned, load_items
 from newswatch.alerts.engine import Matcher
 from newswatch.alerts.query import parse_query
 from newswatch.alerts.rules import Rule, load_rules
@@ -149,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="dev",
         help="which folds' misjudged items to list (default: dev, the folds tuned on)",
     )
+    parser.add_argument(
+        "--no-learned", action="store_true", help="skip the learned scorer's tables"
+    )
     args = parser.parse_args(argv)
     try:
         items = load_items()
@@ -169,7 +174,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
+    if not args.no_learned:
+        learned_tables(verdicts, args.misses)
     return 0
+
+
+def learned_tables(verdicts: Sequence[Verdict], misses: str) -> None:
+    """The learned scorer (bench/relevance/learned.py), each fold predicted by a model fitted
+    on the other four; penalty and threshold chosen on the dev folds only."""
+    items = [v.item for v in verdicts]
+    rule = next(r for r in load_rules() if r.name == TOPIC_RULE)
+    names, x = learned.feature_matrix(rule, items)
+    y = np.array([i.label for i in items], dtype=float)
+    folds = np.array([i.fold for i in items])
+    penalty, threshold = learned.choose(names, x, y, folds)
+    p = learned.rotate(names, x, y, folds, penalty)
+    scored = [
+        Verdict(v.item, float(q) if q >= threshold else 0.0, v.baseline)
+        for v, q in zip(verdicts, p, strict=True)
+    ]
+    print(
+        f"\n# LEARNED scorer: logistic regression over {len(names)} rule features, "
+        f"L2 penalty {penalty:g}, threshold {threshold:g} (both chosen on folds 1-3); "
+        f"each fold predicted by a model fitted on the other four"
+    )
+    held = [v for v in scored if v.item.fold in HELD_OUT_FOLDS]
+    table(f"LEARNED, HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))})", held)
+    table("LEARNED, ALL folds (5-fold rotation)", scored)
+    if misses in ("held-out", "all"):
+        list_misses("learned, held-out folds", held)
 
 
 if __name__ == "__main__":

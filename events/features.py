@@ -18,6 +18,8 @@ HEAD_WORDS = 45  # the title and the lead: what the report is about
 SUMMIT_FORMAT = 6.0  # a format named this much (twice in the head) makes a report a summit's
 # A date this many days before publication can still be the day the report is about.
 RECENT_DAYS = 4
+# A late write-up says in its lead which day it is about: one this many days back still counts.
+LATE_DAYS = 30
 # Which kinds make one class of event: a visit includes its talks, signings and meetings.
 CLASS_OF = {
     "call": "call",
@@ -106,6 +108,8 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
             beside = beside or "participation" not in head
         if beside and "upcoming" in head and "talks" not in head:
             return "visit" if "visit" in head else "talks"
+        if "sideline" in head:  # met "on the sidelines" of a summit others "attended"
+            return "talks" if "talks" in head else "sideline"
         return "talks" if beside and "talks" in head else "summit"
     for kind in _BODY_ORDER:
         if kind in head:
@@ -148,6 +152,15 @@ def _numbers(words: list[str]) -> list[str]:
     return sorted(found)
 
 
+def _late_day(words: list[str], published: date) -> list[date]:
+    """A write-up published days after its happening, naming no recent day: the first date in
+    its title and lead, if within LATE_DAYS (an older one is history, not the report's day)."""
+    for day in mentioned_dates(words[:HEAD_WORDS], published):
+        if published - timedelta(days=LATE_DAYS) <= day <= published:
+            return [day]
+    return []
+
+
 def extract(
     title: str | None,
     text: str,
@@ -166,6 +179,8 @@ def extract(
         for d in mentioned
         if published - timedelta(days=RECENT_DAYS) <= d <= published + timedelta(days=1)
     ]
+    if not recent:
+        recent = _late_day(words, published)
     prominence: Counter = Counter()
     for entity, position in vocabulary.entities.find(words):
         prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0

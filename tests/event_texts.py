@@ -129,6 +129,67 @@ SUMMITS = [
     ),
 ]
 
+# One summit named by its format in one report and by its sides in the other.
+SUMMIT_BY_SIDES = [
+    Report(
+        "sides-en",
+        "khovar-en",
+        "https://khovar.tj/eng/ca-russia-2026-10-15",
+        "en",
+        _at("2026-10-15"),
+        "Central Asia – Russia summit held in Dushanbe",
+        "The second Central Asia – Russia summit was held in Dushanbe on October 15. Emomali "
+        "Rahmon, Vladimir Putin and Kassym-Jomart Tokayev discussed transport corridors.",
+    ),
+    Report(
+        "sides-ru",
+        "kazpravda",
+        "https://kazpravda.kz/ca-russia-2026-10-17",
+        "ru",
+        _at("2026-10-17"),
+        "Итоги недели",
+        "15 октября в Душанбе прошёл второй саммит с участием лидеров России и стран "
+        "Центральной Азии. Главы государств обсудили транспортные коридоры.",
+    ),
+]
+
+# A summit whose reports open like a meeting or an arrival, and one written up ten days later.
+SUMMIT_AS_MEETING = [
+    Report(
+        "arrived-ru",
+        "kazpravda",
+        "https://kazpravda.kz/sco-arrival-2027-06-10",
+        "ru",
+        _at("2027-06-10", 8),
+        "Эмомали Рахмон прибыл в Астану",
+        "Президент Таджикистана Эмомали Рахмон прибыл в Астану, где примет участие в "
+        "заседании Совета глав государств ШОС. В аэропорту его встретил Касым-Жомарт Токаев. "
+        "В саммите ШОС участвуют Владимир Путин и Си Цзиньпин.",
+    ),
+    Report(
+        "meeting-en",
+        "khovar-en",
+        "https://khovar.tj/eng/sco-meeting-2027-06-10",
+        "en",
+        _at("2027-06-10", 14),
+        "Meeting of the heads of state in Astana",
+        "On June 10, the leaders of the SCO member states met in Astana. Emomali Rahmon, "
+        "Vladimir Putin and Xi Jinping took part in the meeting of the SCO Heads of State "
+        "Council chaired by Kassym-Jomart Tokayev.",
+    ),
+    Report(
+        "late-en",
+        "akorda",
+        "https://www.akorda.kz/en/sco-review-2027-06-20",
+        "en",
+        _at("2027-06-20"),
+        "What the SCO summit in Astana agreed",
+        "On June 10, the SCO Heads of State Council met in Astana under the chairmanship of "
+        "Kassym-Jomart Tokayev. Emomali Rahmon, Vladimir Putin and Xi Jinping signed the "
+        "Astana Declaration of the SCO summit.",
+    ),
+]
+
 # A bilateral meeting on the sidelines of a summit, and the summit itself.
 SIDELINE = [
     Report(

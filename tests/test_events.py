@@ -12,7 +12,17 @@ from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
 from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
 from newswatch.storage.textkeys import content_hash
-from tests.event_texts import CALL, RETROSPECTIVE, SIDELINE, SUMMITS, VISIT, YEAR_LATER, Report
+from tests.event_texts import (
+    CALL,
+    RETROSPECTIVE,
+    SIDELINE,
+    SUMMIT_AS_MEETING,
+    SUMMIT_BY_SIDES,
+    SUMMITS,
+    VISIT,
+    YEAR_LATER,
+    Report,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -76,6 +86,16 @@ def test_two_summits_a_day_apart_are_two_events(sessions) -> None:
     event_of = ingest(sessions, SUMMITS)
     assert event_of["csto-en"] == event_of["csto-ru"]  # one summit, two languages
     assert event_of["cis-ru"] != event_of["csto-en"]
+
+
+def test_a_summit_named_by_its_sides_is_the_summit_named_by_its_format(sessions) -> None:
+    event_of = ingest(sessions, SUMMIT_BY_SIDES)
+    assert event_of["sides-ru"] == event_of["sides-en"]
+
+
+def test_summit_reports_opening_like_a_meeting_or_written_up_late_are_one_event(sessions) -> None:
+    event_of = ingest(sessions, SUMMIT_AS_MEETING)
+    assert event_of["arrived-ru"] == event_of["meeting-en"] == event_of["late-en"]
 
 
 def test_a_bilateral_meeting_beside_a_summit_is_its_own_event(sessions) -> None:

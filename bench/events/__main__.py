@@ -71,7 +71,7 @@ def _dates(row: dict) -> tuple[datetime | None, datetime]:
     return published + timedelta(hours=9), published + timedelta(hours=9)
 
 
-_DATE_LINE = re.compile(r"\A\s*date \d{4}-\d\d-\d\d\s*\n")  # the corpus's metadata, not text
+_DATE_LINE = re.compile(r"\A\s*date \d{4}-\d\d-\d\d\s*")  # the corpus's metadata, not text
 
 
 def load_reports() -> list[Report]:

@@ -15,6 +15,7 @@ from newswatch.events.vocabulary import Vocabulary, bundled_vocabulary
 
 _SIDES = {"kazakhstan", "tajikistan"}
 HEAD_WORDS = 45  # the title and the lead: what the report is about
+MULTILATERAL = 3.0  # the prominence (in the head) of third-country leaders at one meeting
 SUMMIT_FORMAT = 6.0  # a format named this much (twice in the head) makes a report a summit's
 # A date this many days before publication can still be the day the report is about.
 RECENT_DAYS = 4
@@ -65,6 +66,9 @@ class Features:
         led_by_a_visit = bool({"visit", "sideline"} & set(self.head))
         if cls == "bilateral" and not led_by_a_visit and self.main_formats and len(others) >= 2:
             return "summit"
+        leaders = self.with_role("foreign", MULTILATERAL - 1)  # named in the head
+        if cls == "bilateral" and not led_by_a_visit and len(leaders) >= 2:
+            return "summit"  # a meeting of several leaders, its format left unnamed
         if cls == "summit" and not (self.main_formats or self.with_role("foreign")):
             third = self.with_role("countries") - _SIDES
             if len(third) < 2 and len(_SIDES & self.with_role("countries")) == 2:
@@ -77,6 +81,14 @@ class Features:
         weights = {e: w for e, w in self.entities.items() if self.roles.get(e) == "formats"}
         top = max(weights.values(), default=0.0)
         return {e for e, w in weights.items() if w == top} if top >= 3 else set()
+
+    def about_days(self) -> list[int]:
+        """The day it is about; for a summit's report also the days of the last weeks that it
+        names: a summit is written up days later, and the write-up names the summit's day."""
+        if self.event_class != "summit":
+            return [self.day]
+        late = self.published_day - LATE_DAYS
+        return sorted({self.day} | {d for d in self.dates if late <= d <= self.published_day})
 
     def with_role(self, role: str, minimum: float = 0.0) -> set[str]:
         return {

@@ -46,7 +46,8 @@ def _best(
 ) -> tuple[store.Candidate, Verdict] | None:
     best: tuple[store.Candidate, Verdict] | None = None
     window = MAX_GAP.get(features.event_class, 1)
-    for candidate in store.candidates(session, keys, features.day - window, features.day + window):
+    days = features.about_days()
+    for candidate in store.candidates(session, keys, days[0] - window, days[-1] + window):
         verdict = score(features, Features.from_json(candidate.features))
         if verdict.linked and (best is None or verdict.score > best[1].score):
             best = (candidate, verdict)

@@ -188,6 +188,16 @@ SUMMIT_AS_MEETING = [
         "Kassym-Jomart Tokayev. Emomali Rahmon, Vladimir Putin and Xi Jinping signed the "
         "Astana Declaration of the SCO summit.",
     ),
+    Report(
+        "leaders-ru",
+        "tengrinews",
+        "https://tengrinews.kz/leaders-2027-06-10",
+        "ru",
+        _at("2027-06-10", 18),
+        "Токаев, Рахмон, Путин и Си Цзиньпин встретились в Астане",
+        "Главы государств провели встречу в узком составе в Астане. Эмомали Рахмон, Владимир "
+        "Путин, Си Цзиньпин и Касым-Жомарт Токаев обсудили безопасность в регионе.",
+    ),
 ]
 
 # A bilateral meeting on the sidelines of a summit, and the summit itself.
@@ -213,6 +223,16 @@ SIDELINE = [
         "President Emomali Rahmon took part in the summit of the Shanghai Cooperation "
         "Organisation in Astana on July 4, chaired by Kassym-Jomart Tokayev. The leaders "
         "adopted the Astana Declaration.",
+    ),
+    Report(
+        "sideline-en",
+        "khovar-en",
+        "https://khovar.tj/eng/sco-bilateral-2026-07-04",
+        "en",
+        _at("2026-07-04", 15),
+        "Emomali Rahmon meets Kassym-Jomart Tokayev on the sidelines of the SCO summit",
+        "On July 4 in Astana, Emomali Rahmon met Kassym-Jomart Tokayev on the sidelines of the "
+        "SCO summit, attended by Vladimir Putin and Xi Jinping. They discussed trade.",
     ),
 ]
 

@@ -96,11 +96,13 @@ def test_a_summit_named_by_its_sides_is_the_summit_named_by_its_format(sessions)
 def test_summit_reports_opening_like_a_meeting_or_written_up_late_are_one_event(sessions) -> None:
     event_of = ingest(sessions, SUMMIT_AS_MEETING)
     assert event_of["arrived-ru"] == event_of["meeting-en"] == event_of["late-en"]
+    assert event_of["leaders-ru"] == event_of["meeting-en"]  # several leaders, format unnamed
 
 
 def test_a_bilateral_meeting_beside_a_summit_is_its_own_event(sessions) -> None:
     event_of = ingest(sessions, SIDELINE)
     assert event_of["sideline-ru"] != event_of["summit-en"]
+    assert event_of["sideline-en"] != event_of["summit-en"]  # others attended the summit
 
 
 def test_the_same_visitor_a_year_later_is_another_event(sessions) -> None:

@@ -15,6 +15,7 @@ from newswatch.events.vocabulary import Vocabulary, bundled_vocabulary
 
 _SIDES = {"kazakhstan", "tajikistan"}
 HEAD_WORDS = 45  # the title and the lead: what the report is about
+GREETING = 4  # words between "airport" and "met"/"welcomed" in one greeting
 MULTILATERAL = 3.0  # the prominence (in the head) of third-country leaders at one meeting
 SUMMIT_FORMAT = 6.0  # a format named this much (twice in the head) makes a report a summit's
 # A date this many days before publication can still be the day the report is about.
@@ -41,6 +42,7 @@ CLASS_OF = {
 # In the head, the first of these that is found names the kind: a bilateral meeting "on the
 # sidelines of the summit" is a meeting, a summit that "discussed a phone call" a summit.
 _BODY_ORDER = ("visit", "talks", "signing", "parliament", "forum")
+_CONTEXT_KINDS = ("sideline", "participation", "upcoming", "airport")  # never a report's kind
 
 
 @dataclass
@@ -130,7 +132,7 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
     # mentions the commission that prepared it).
     bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
     counts = bilateral or Counter(
-        {k: n for k, n in counts.items() if k not in ("sideline", "participation", "upcoming")}
+        {k: n for k, n in counts.items() if k not in _CONTEXT_KINDS}
     )
     if counts:
         return counts.most_common(1)[0][0]
@@ -139,14 +141,17 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
 
 def _triggers(vocabulary: Vocabulary, words: list[str]) -> tuple[Counter, set[str]]:
     """Kinds found, and those in the head. A "встреча" inside "Консультативная встреча" is the
-    summit's name, not a meeting of its own."""
+    summit's name, not a meeting of its own; "met" beside "airport" a greeting."""
     hits = vocabulary.triggers.find(words)
     summits = {position for kind, position in hits if kind == "summit"}
+    airports = {position for kind, position in hits if kind == "airport"}
     kinds: Counter = Counter()
     head = set()
     for kind, position in hits:
         if kind == "talks" and any(abs(position - s) <= 2 for s in summits):
             continue
+        if kind == "talks" and any(abs(position - a) <= GREETING for a in airports):
+            continue  # "at the airport he was met by": a greeting, not talks
         kinds[kind] += 1
         if position < HEAD_WORDS:
             head.add(kind)

@@ -189,6 +189,16 @@ SUMMIT_AS_MEETING = [
         "Astana Declaration of the SCO summit.",
     ),
     Report(
+        "greeted-ru",
+        "baq-kz",
+        "https://baq.kz/sco-arrival-2027-06-09",
+        "ru",
+        _at("2027-06-09", 20),
+        "Эмомали Рахмон прибыл в Астану на саммит ШОС",
+        "Президент Таджикистана прибыл в Астану на саммит ШОС. В аэропорту его встретил "
+        "Касым-Жомарт Токаев.",
+    ),
+    Report(
         "leaders-ru",
         "tengrinews",
         "https://tengrinews.kz/leaders-2027-06-10",

@@ -97,6 +97,7 @@ def test_summit_reports_opening_like_a_meeting_or_written_up_late_are_one_event(
     event_of = ingest(sessions, SUMMIT_AS_MEETING)
     assert event_of["arrived-ru"] == event_of["meeting-en"] == event_of["late-en"]
     assert event_of["leaders-ru"] == event_of["meeting-en"]  # several leaders, format unnamed
+    assert event_of["greeted-ru"] == event_of["meeting-en"]  # greeted at the airport: no talks
 
 
 def test_a_bilateral_meeting_beside_a_summit_is_its_own_event(sessions) -> None:

@@ -5,7 +5,8 @@ article with many articles stored.
 
 Quality: every report of labels.tsv (texts in bench/cache/events/<id>.txt, not committed) goes
 through the crawler's path, storage.dedup.store_article then events.linking.link_article, one
-transaction each, in order of publication, into one fresh database. Pairs of reports are then
+transaction each, in order of publication, into one fresh database (an undated page takes the
+product's undated path, fetched on its happening's day). Pairs of reports are then
 scored against the labels: precision = linked pairs that are one event, recall = pairs of one
 event that were linked; cross-language recall counts pairs in two languages. The events are
 split by the parity of their number: even (ev02, dx04 ...) were used to tune, odd are held out.

@@ -4,6 +4,9 @@ Short reports written for these tests (tests/event_texts.py) go through the craw
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from newswatch.events.linking import link_article
@@ -75,6 +78,13 @@ def test_one_phone_call_in_three_languages_is_one_event(sessions) -> None:
         linked = [r for r in event.reports if r.how == "scored"]
         assert len(linked) == 2 and all(r.score and r.reasons for r in linked)
         assert any("actors rahmon, tokayev" in reason for reason in linked[0].reasons)
+
+
+def test_an_undated_report_is_about_the_day_it_is_fetched(sessions) -> None:
+    now = datetime.now(UTC)
+    dated = [replace(report, published=now) for report in CALL[:2]]
+    event_of = ingest(sessions, [*dated, replace(CALL[2], published=None)])
+    assert len(set(event_of.values())) == 1
 
 
 def test_a_visit_over_two_days_with_its_meetings_is_one_event(sessions) -> None:

@@ -129,6 +129,87 @@ SUMMITS = [
     ),
 ]
 
+# One summit named by its format in one report and by its sides in the other.
+SUMMIT_BY_SIDES = [
+    Report(
+        "sides-en",
+        "khovar-en",
+        "https://khovar.tj/eng/ca-russia-2026-10-15",
+        "en",
+        _at("2026-10-15"),
+        "Central Asia – Russia summit held in Dushanbe",
+        "The second Central Asia – Russia summit was held in Dushanbe on October 15. Emomali "
+        "Rahmon, Vladimir Putin and Kassym-Jomart Tokayev discussed transport corridors.",
+    ),
+    Report(
+        "sides-ru",
+        "kazpravda",
+        "https://kazpravda.kz/ca-russia-2026-10-17",
+        "ru",
+        _at("2026-10-17"),
+        "Итоги недели",
+        "15 октября в Душанбе прошёл второй саммит с участием лидеров России и стран "
+        "Центральной Азии. Главы государств обсудили транспортные коридоры.",
+    ),
+]
+
+# A summit whose reports open like a meeting or an arrival, and one written up ten days later.
+SUMMIT_AS_MEETING = [
+    Report(
+        "arrived-ru",
+        "kazpravda",
+        "https://kazpravda.kz/sco-arrival-2027-06-10",
+        "ru",
+        _at("2027-06-10", 8),
+        "Эмомали Рахмон прибыл в Астану",
+        "Президент Таджикистана Эмомали Рахмон прибыл в Астану, где примет участие в "
+        "заседании Совета глав государств ШОС. В аэропорту его встретил Касым-Жомарт Токаев. "
+        "В саммите ШОС участвуют Владимир Путин и Си Цзиньпин.",
+    ),
+    Report(
+        "meeting-en",
+        "khovar-en",
+        "https://khovar.tj/eng/sco-meeting-2027-06-10",
+        "en",
+        _at("2027-06-10", 14),
+        "Meeting of the heads of state in Astana",
+        "On June 10, the leaders of the SCO member states met in Astana. Emomali Rahmon, "
+        "Vladimir Putin and Xi Jinping took part in the meeting of the SCO Heads of State "
+        "Council chaired by Kassym-Jomart Tokayev.",
+    ),
+    Report(
+        "late-en",
+        "akorda",
+        "https://www.akorda.kz/en/sco-review-2027-06-20",
+        "en",
+        _at("2027-06-20"),
+        "What the SCO summit in Astana agreed",
+        "On June 10, the SCO Heads of State Council met in Astana under the chairmanship of "
+        "Kassym-Jomart Tokayev. Emomali Rahmon, Vladimir Putin and Xi Jinping signed the "
+        "Astana Declaration of the SCO summit.",
+    ),
+    Report(
+        "greeted-ru",
+        "baq-kz",
+        "https://baq.kz/sco-arrival-2027-06-09",
+        "ru",
+        _at("2027-06-09", 20),
+        "Эмомали Рахмон прибыл в Астану на саммит ШОС",
+        "Президент Таджикистана прибыл в Астану на саммит ШОС. В аэропорту его встретил "
+        "Касым-Жомарт Токаев.",
+    ),
+    Report(
+        "leaders-ru",
+        "tengrinews",
+        "https://tengrinews.kz/leaders-2027-06-10",
+        "ru",
+        _at("2027-06-10", 18),
+        "Токаев, Рахмон, Путин и Си Цзиньпин встретились в Астане",
+        "Главы государств провели встречу в узком составе в Астане. Эмомали Рахмон, Владимир "
+        "Путин, Си Цзиньпин и Касым-Жомарт Токаев обсудили безопасность в регионе.",
+    ),
+]
+
 # A bilateral meeting on the sidelines of a summit, and the summit itself.
 SIDELINE = [
     Report(
@@ -152,6 +233,16 @@ SIDELINE = [
         "President Emomali Rahmon took part in the summit of the Shanghai Cooperation "
         "Organisation in Astana on July 4, chaired by Kassym-Jomart Tokayev. The leaders "
         "adopted the Astana Declaration.",
+    ),
+    Report(
+        "sideline-en",
+        "khovar-en",
+        "https://khovar.tj/eng/sco-bilateral-2026-07-04",
+        "en",
+        _at("2026-07-04", 15),
+        "Emomali Rahmon meets Kassym-Jomart Tokayev on the sidelines of the SCO summit",
+        "On July 4 in Astana, Emomali Rahmon met Kassym-Jomart Tokayev on the sidelines of the "
+        "SCO summit, attended by Vladimir Putin and Xi Jinping. They discussed trade.",
     ),
 ]
 

@@ -4,6 +4,9 @@ Short reports written for these tests (tests/event_texts.py) go through the craw
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from newswatch.events.linking import link_article
@@ -12,7 +15,17 @@ from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
 from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
 from newswatch.storage.textkeys import content_hash
-from tests.event_texts import CALL, RETROSPECTIVE, SIDELINE, SUMMITS, VISIT, YEAR_LATER, Report
+from tests.event_texts import (
+    CALL,
+    RETROSPECTIVE,
+    SIDELINE,
+    SUMMIT_AS_MEETING,
+    SUMMIT_BY_SIDES,
+    SUMMITS,
+    VISIT,
+    YEAR_LATER,
+    Report,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -67,6 +80,13 @@ def test_one_phone_call_in_three_languages_is_one_event(sessions) -> None:
         assert any("actors rahmon, tokayev" in reason for reason in linked[0].reasons)
 
 
+def test_an_undated_report_is_about_the_day_it_is_fetched(sessions) -> None:
+    now = datetime.now(UTC)
+    dated = [replace(report, published=now) for report in CALL[:2]]
+    event_of = ingest(sessions, [*dated, replace(CALL[2], published=None)])
+    assert len(set(event_of.values())) == 1
+
+
 def test_a_visit_over_two_days_with_its_meetings_is_one_event(sessions) -> None:
     event_of = ingest(sessions, VISIT)
     assert len(set(event_of.values())) == 1
@@ -78,9 +98,22 @@ def test_two_summits_a_day_apart_are_two_events(sessions) -> None:
     assert event_of["cis-ru"] != event_of["csto-en"]
 
 
+def test_a_summit_named_by_its_sides_is_the_summit_named_by_its_format(sessions) -> None:
+    event_of = ingest(sessions, SUMMIT_BY_SIDES)
+    assert event_of["sides-ru"] == event_of["sides-en"]
+
+
+def test_summit_reports_opening_like_a_meeting_or_written_up_late_are_one_event(sessions) -> None:
+    event_of = ingest(sessions, SUMMIT_AS_MEETING)
+    assert event_of["arrived-ru"] == event_of["meeting-en"] == event_of["late-en"]
+    assert event_of["leaders-ru"] == event_of["meeting-en"]  # several leaders, format unnamed
+    assert event_of["greeted-ru"] == event_of["meeting-en"]  # greeted at the airport: no talks
+
+
 def test_a_bilateral_meeting_beside_a_summit_is_its_own_event(sessions) -> None:
     event_of = ingest(sessions, SIDELINE)
     assert event_of["sideline-ru"] != event_of["summit-en"]
+    assert event_of["sideline-en"] != event_of["summit-en"]  # others attended the summit
 
 
 def test_the_same_visitor_a_year_later_is_another_event(sessions) -> None:

@@ -5,7 +5,8 @@ article with many articles stored.
 
 Quality: every report of labels.tsv (texts in bench/cache/events/<id>.txt, not committed) goes
 through the crawler's path, storage.dedup.store_article then events.linking.link_article, one
-transaction each, in order of publication, into one fresh database. Pairs of reports are then
+transaction each, in order of publication, into one fresh database (an undated page takes the
+product's undated path, fetched on its happening's day). Pairs of reports are then
 scored against the labels: precision = linked pairs that are one event, recall = pairs of one
 event that were linked; cross-language recall counts pairs in two languages. The events are
 split by the parity of their number: even (ev02, dx04 ...) were used to tune, odd are held out.
@@ -21,6 +22,7 @@ import argparse
 import csv
 import itertools
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -31,10 +33,8 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy import text as sql
 
-from newswatch.events.dates import mentioned_dates
 from newswatch.events.features import Features, extract
 from newswatch.events.linking import candidate_keys, link_article
-from newswatch.events.text import tokens
 from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
 from newswatch.storage.models import Article, Event, EventKey, EventReport, Story
@@ -52,7 +52,8 @@ class Report:
     lang: str
     site: str
     url: str
-    published: datetime
+    published: datetime | None
+    fetched: datetime
     text: str
 
     @property
@@ -60,14 +61,18 @@ class Report:
         return int(self.event[2:]) % 2 == 1
 
 
-def _published(row: dict, text: str) -> datetime:
-    """The label's date; else the first dated line of the text (a dateline); else the event's."""
-    if row["published"]:
-        day = date.fromisoformat(row["published"])
-    else:
-        found = mentioned_dates(tokens(text[:300]), date.fromisoformat(row["event_date"]))
-        day = found[0] if found else date.fromisoformat(row["event_date"])
-    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
+def _dates(row: dict) -> tuple[datetime | None, datetime]:
+    """(published, fetched): the label's publication date where the page shows one; an undated
+    page goes through the product's path for undated reports (about its fetch day), fetched, as
+    the daemon fetches a new report, on the day of its happening."""
+    fetched = datetime.combine(date.fromisoformat(row["event_date"]), datetime.min.time(), UTC)
+    if not row["published"]:
+        return None, fetched + timedelta(hours=9)
+    published = datetime.combine(date.fromisoformat(row["published"]), datetime.min.time(), UTC)
+    return published + timedelta(hours=9), published + timedelta(hours=9)
+
+
+_DATE_LINE = re.compile(r"\A\s*date \d{4}-\d\d-\d\d\s*")  # the corpus's metadata, not text
 
 
 def load_reports() -> list[Report]:
@@ -77,11 +82,10 @@ def load_reports() -> list[Report]:
             path = CACHE / f"{row['id']}.txt"
             if not path.exists():
                 continue
-            text = path.read_text(encoding="utf-8")
-            published = _published(row, text)
+            text = _DATE_LINE.sub("", path.read_text(encoding="utf-8"))
             fields = (row["id"], row["event"], row["lang"], row["site"], row["url"])
-            reports.append(Report(*fields, published, text))
-    return sorted(reports, key=lambda r: (r.published, r.id))
+            reports.append(Report(*fields, *_dates(row), text))
+    return sorted(reports, key=lambda r: (r.fetched, r.id))
 
 
 def _title_and_body(text: str) -> tuple[str | None, str]:
@@ -104,7 +108,7 @@ def link_all(url: str, reports: list[Report]) -> dict[str, int]:
         )  # fmt: skip
         with sessions.begin() as session:
             outcome = store_article(session, new)
-            link = link_article(session, outcome, new)
+            link = link_article(session, outcome, new, fetched=report.fetched)
             event_of[report.id] = link.event_id if link else -outcome.article_id
     return event_of
 

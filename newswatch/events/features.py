@@ -15,9 +15,13 @@ from newswatch.events.vocabulary import Vocabulary, bundled_vocabulary
 
 _SIDES = {"kazakhstan", "tajikistan"}
 HEAD_WORDS = 45  # the title and the lead: what the report is about
+GREETING = 4  # words between "airport" and "met"/"welcomed" in one greeting
+MULTILATERAL = 3.0  # the prominence (in the head) of third-country leaders at one meeting
 SUMMIT_FORMAT = 6.0  # a format named this much (twice in the head) makes a report a summit's
 # A date this many days before publication can still be the day the report is about.
 RECENT_DAYS = 4
+# A late write-up says in its lead which day it is about: one this many days back still counts.
+LATE_DAYS = 30
 # Which kinds make one class of event: a visit includes its talks, signings and meetings.
 CLASS_OF = {
     "call": "call",
@@ -38,6 +42,7 @@ CLASS_OF = {
 # In the head, the first of these that is found names the kind: a bilateral meeting "on the
 # sidelines of the summit" is a meeting, a summit that "discussed a phone call" a summit.
 _BODY_ORDER = ("visit", "talks", "signing", "parliament", "forum")
+_CONTEXT_KINDS = ("sideline", "participation", "upcoming", "airport")  # never a report's kind
 
 
 @dataclass
@@ -63,6 +68,9 @@ class Features:
         led_by_a_visit = bool({"visit", "sideline"} & set(self.head))
         if cls == "bilateral" and not led_by_a_visit and self.main_formats and len(others) >= 2:
             return "summit"
+        leaders = self.with_role("foreign", MULTILATERAL - 1)  # named in the head
+        if cls == "bilateral" and not led_by_a_visit and len(leaders) >= 2:
+            return "summit"  # a meeting of several leaders, its format left unnamed
         if cls == "summit" and not (self.main_formats or self.with_role("foreign")):
             third = self.with_role("countries") - _SIDES
             if len(third) < 2 and len(_SIDES & self.with_role("countries")) == 2:
@@ -75,6 +83,14 @@ class Features:
         weights = {e: w for e, w in self.entities.items() if self.roles.get(e) == "formats"}
         top = max(weights.values(), default=0.0)
         return {e for e, w in weights.items() if w == top} if top >= 3 else set()
+
+    def about_days(self) -> list[int]:
+        """The day it is about; for a summit's report also the days of the last weeks that it
+        names: a summit is written up days later, and the write-up names the summit's day."""
+        if self.event_class != "summit":
+            return [self.day]
+        late = self.published_day - LATE_DAYS
+        return sorted({self.day} | {d for d in self.dates if late <= d <= self.published_day})
 
     def with_role(self, role: str, minimum: float = 0.0) -> set[str]:
         return {
@@ -106,6 +122,8 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
             beside = beside or "participation" not in head
         if beside and "upcoming" in head and "talks" not in head:
             return "visit" if "visit" in head else "talks"
+        if "sideline" in head:  # met "on the sidelines" of a summit others "attended"
+            return "talks" if "talks" in head else "sideline"
         return "talks" if beside and "talks" in head else "summit"
     for kind in _BODY_ORDER:
         if kind in head:
@@ -114,7 +132,7 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
     # mentions the commission that prepared it).
     bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
     counts = bilateral or Counter(
-        {k: n for k, n in counts.items() if k not in ("sideline", "participation", "upcoming")}
+        {k: n for k, n in counts.items() if k not in _CONTEXT_KINDS}
     )
     if counts:
         return counts.most_common(1)[0][0]
@@ -123,14 +141,17 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
 
 def _triggers(vocabulary: Vocabulary, words: list[str]) -> tuple[Counter, set[str]]:
     """Kinds found, and those in the head. A "встреча" inside "Консультативная встреча" is the
-    summit's name, not a meeting of its own."""
+    summit's name, not a meeting of its own; "met" beside "airport" a greeting."""
     hits = vocabulary.triggers.find(words)
     summits = {position for kind, position in hits if kind == "summit"}
+    airports = {position for kind, position in hits if kind == "airport"}
     kinds: Counter = Counter()
     head = set()
     for kind, position in hits:
         if kind == "talks" and any(abs(position - s) <= 2 for s in summits):
             continue
+        if kind == "talks" and any(abs(position - a) <= GREETING for a in airports):
+            continue  # "at the airport he was met by": a greeting, not talks
         kinds[kind] += 1
         if position < HEAD_WORDS:
             head.add(kind)
@@ -146,6 +167,15 @@ def _numbers(words: list[str]) -> list[str]:
         if int(word) > 31:
             found.add(str(int(word)))
     return sorted(found)
+
+
+def _late_day(words: list[str], published: date) -> list[date]:
+    """A write-up published days after its happening, naming no recent day: the first date in
+    its title and lead, if within LATE_DAYS (an older one is history, not the report's day)."""
+    for day in mentioned_dates(words[:HEAD_WORDS], published):
+        if published - timedelta(days=LATE_DAYS) <= day <= published:
+            return [day]
+    return []
 
 
 def extract(
@@ -166,6 +196,8 @@ def extract(
         for d in mentioned
         if published - timedelta(days=RECENT_DAYS) <= d <= published + timedelta(days=1)
     ]
+    if not recent:
+        recent = _late_day(words, published)
     prominence: Counter = Counter()
     for entity, position in vocabulary.entities.find(words):
         prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0

@@ -46,7 +46,8 @@ def _best(
 ) -> tuple[store.Candidate, Verdict] | None:
     best: tuple[store.Candidate, Verdict] | None = None
     window = MAX_GAP.get(features.event_class, 1)
-    for candidate in store.candidates(session, keys, features.day - window, features.day + window):
+    days = features.about_days()
+    for candidate in store.candidates(session, keys, days[0] - window, days[-1] + window):
         verdict = score(features, Features.from_json(candidate.features))
         if verdict.linked and (best is None or verdict.score > best[1].score):
             best = (candidate, verdict)
@@ -62,13 +63,16 @@ def _story_mate(session: Session, features: Features, story_id: int) -> store.Ca
     return None
 
 
-def link_article(session: Session, outcome: StoreOutcome, new: NewArticle) -> EventLink | None:
+def link_article(
+    session: Session, outcome: StoreOutcome, new: NewArticle, fetched: datetime | None = None
+) -> EventLink | None:
     """None when the article was already known (a duplicate or a new version keeps its event).
-    Call it under the writers' lock: in store_article's transaction, which took it."""
+    Call it under the writers' lock: in store_article's transaction, which took it. `fetched`
+    (default: now) dates a report that has no publication date."""
     if outcome.status != "new":
         return None
     # undated reports are about the days around their fetch, not all about one unknown day
-    published = new.published or datetime.now(UTC)
+    published = new.published or fetched or datetime.now(UTC)
     features = extract(new.title, new.text, published, new.language)
     keys = candidate_keys(features)
     if outcome.reason in ("content", "near") and (

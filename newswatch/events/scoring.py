@@ -55,10 +55,15 @@ def _in_common(new: Features, old: Features) -> bool:
     return new.event_class == "summit" and bool(new.with_role("foreign") & old.with_role("foreign"))
 
 
+def _gap(new: Features, old: Features) -> int:
+    """Days between what the two are about (a summit's late write-up: the day it names)."""
+    return min(abs(day - old.day) for day in new.about_days())
+
+
 def _gate(new: Features, old: Features) -> str | None:
     if new.event_class != old.event_class:
         return f"{new.kind} vs {old.kind}"
-    gap = abs(new.day - old.day)
+    gap = _gap(new, old)
     if gap > MAX_GAP.get(new.event_class, 1):
         return f"{gap} days apart"
     formats_new, formats_old = new.main_formats, old.main_formats
@@ -100,7 +105,7 @@ def score(new: Features, old: Features) -> Verdict:
     lead_new, lead_old = _principals(new), _principals(old)
     if lead_new and lead_old and not lead_new & lead_old and new.event_class != "summit":
         add(-3.0, f"main actors differ: {_names(lead_new)} vs {_names(lead_old)}")
-    gap = abs(new.day - old.day)
+    gap = _gap(new, old)
     add({0: 2.0, 1: 1.0}.get(gap, 0.0), f"day {date.fromordinal(old.day)}, {gap} apart")
     if new.kind == old.kind:
         add(1.0, f"both {new.kind}")

@@ -64,9 +64,7 @@ def _event_of(session: Session, article: Article) -> int:
 
 
 def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> list[NewDelivery]:
-    from newswatch.alerts.document import Document
-
-    document = Document(article.title or "", article.text, article.language, article.source_id)
+    document = _document(article)
     rules = {rule.name: rule for rule in matcher.rules}
     deliveries = []
     matches = matcher.match(document)
@@ -127,27 +125,44 @@ def _log_backlog(articles: list[Article], backlog: dict[int, str]) -> None:
 
 
 def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zones: dict):
-    from newswatch.alerts.email import AlertItem, OtherCopy
+    from newswatch.alerts.email import OtherCopy
 
     article = delivery.article
-    zone = zones.get(article.source_id)
-    published = article.published.astimezone(zone) if article.published and zone else None
     others = [
         OtherCopy(names.get(o.source_id, o.source_id), o.url, o.language)
         for o in outbox.other_reports(session, delivery.event_id, article.id)
     ]
+    return _article_item(
+        article, delivery.rule, delivery.score, delivery.match, names, zones, others
+    )
+
+
+def _article_item(
+    article: Article,
+    rule: str,
+    score: float,
+    match: dict,
+    names: dict[str, str],
+    zones: dict,
+    others: list | None = None,
+):
+    """One entry of an alert email: the article in its source's time zone, why it matched."""
+    from newswatch.alerts.email import AlertItem
+
+    zone = zones.get(article.source_id)
+    published = article.published.astimezone(zone) if article.published and zone else None
     return AlertItem(
-        rule=delivery.rule,
+        rule=rule,
         title=article.title or "",
         text=article.text,
         source=names.get(article.source_id, article.source_id),
         url=article.url,
         published=published.strftime("%Y-%m-%d %H:%M") if published else None,
         language=article.language,
-        score=delivery.score,
-        terms=delivery.match.get("terms", []),
-        explanation=delivery.match.get("explanation", ""),
-        others=others,
+        score=score,
+        terms=match.get("terms", []),
+        explanation=match.get("explanation", ""),
+        others=others or [],
     )
 
 
@@ -266,7 +281,7 @@ def preview(
     """The email `rule` would send now, and what it holds: its pending deliveries (to its
     first recipient), else its matches among the newest stored articles. Nothing is sent
     or marked."""
-    from newswatch.alerts.email import AlertItem, build_message
+    from newswatch.alerts.email import build_message
     from newswatch.alerts.engine import Matcher
     from newswatch.storage import repository
 
@@ -289,21 +304,9 @@ def preview(
             for article in repository.list_articles(session, limit=limit):
                 document = _document(article)
                 for match in matcher.match(document):
-                    zone = zones.get(article.source_id)
-                    published = article.published.astimezone(zone) if article.published else None
+                    found = {**match.to_json(), "explanation": match.explanation}
                     items.append(
-                        AlertItem(
-                            rule=rule.name,
-                            title=article.title or "",
-                            text=article.text,
-                            source=names.get(article.source_id, article.source_id),
-                            url=article.url,
-                            published=published.strftime("%Y-%m-%d %H:%M") if published else None,
-                            language=article.language,
-                            score=match.score,
-                            terms=match.to_json().get("terms", []),
-                            explanation=match.explanation,
-                        )
+                        _article_item(article, rule.name, match.score, found, names, zones)
                     )
                     ids.append(article.id)
             what = f"nothing pending; {len(items)} of the newest {limit} stored articles match"

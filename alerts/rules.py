@@ -72,7 +72,8 @@ class RuleSpec(BaseModel):
     name: Name
     query: str | None = None
     topic: str | None = None
-    recipients: list[str] = Field(min_length=1)
+    recipients: list[str] = []
+    channels: list[str] = []  # Apprise URLs, `${NAME}` from the environment (alerts.channels)
     languages: list[Language] | None = None
     sources: list[str] | None = None
     min_score: float = Field(default=0.0, ge=0)
@@ -91,6 +92,21 @@ class RuleSpec(BaseModel):
             if not _EMAIL.fullmatch(address):
                 raise ValueError(f"{address!r} is not a plain e-mail address (name@example.org)")
         return recipients
+
+    @field_validator("channels")
+    @classmethod
+    def _apprise_urls(cls, channels: list[str]) -> list[str]:
+        from newswatch.alerts.channels import check, label
+
+        for index, url in enumerate(channels):
+            try:
+                check(url)
+            except ValueError as exc:
+                where = label(url) if "://" in url else f"channels[{index}]"
+                raise ValueError(f"channel {where}: {exc}") from None
+        if len(set(channels)) < len(channels):
+            raise ValueError("a channel appears twice")
+        return channels
 
     @field_validator("sources")
     @classmethod
@@ -124,6 +140,8 @@ class RuleSpec(BaseModel):
     def _query_or_topic(self) -> RuleSpec:
         if (self.query is None) == (self.topic is None):
             raise ValueError("give exactly one of 'query' or 'topic'")
+        if not self.recipients and not self.channels:
+            raise ValueError("give 'recipients' (email addresses) or 'channels' (Apprise URLs)")
         return self
 
 
@@ -162,6 +180,7 @@ class Rule:
     query: Node
     source_text: str = ""  # the query as written, or "topic:NAME"
     recipients: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
     languages: frozenset[str] | None = None
     sources: frozenset[str] | None = None
     min_score: float = 0.0
@@ -224,6 +243,7 @@ def load_rules(
                 query=query,
                 source_text=text,
                 recipients=tuple(item.recipients),
+                channels=tuple(item.channels),
                 languages=frozenset(item.languages) if item.languages else None,
                 sources=frozenset(item.sources) if item.sources else None,
                 min_score=item.min_score,

@@ -42,6 +42,8 @@ class AlertReport:
     sent_messages: int = 0
     sent_deliveries: int = 0
     failed_messages: int = 0
+    sent_posts: int = 0  # channel posts (alerts.channels)
+    failed_posts: int = 0
     errors: list[str] = field(default_factory=list)
     backlog: int = 0  # stored articles not alerted: the backlog (storage/backlog.py)
 
@@ -64,6 +66,8 @@ def _event_of(session: Session, article: Article) -> int:
 
 
 def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> list[NewDelivery]:
+    from newswatch.alerts.channels import label
+
     document = _document(article)
     rules = {rule.name: rule for rule in matcher.rules}
     deliveries = []
@@ -71,7 +75,8 @@ def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> lis
     event_id = _event_of(session, article) if matches else 0
     for match in matches:
         rule = rules[match.rule]
-        for recipient in rule.recipients:
+        targets = [(r, None) for r in rule.recipients] + [(label(c), c) for c in rule.channels]
+        for recipient, channel in targets:
             deliveries.append(
                 NewDelivery(
                     rule=rule.name,
@@ -82,6 +87,7 @@ def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> lis
                     mode=rule.delivery.mode,
                     score=match.score,
                     match=match.to_json(),
+                    channel=channel,
                 )
             )
     return deliveries
@@ -268,6 +274,9 @@ def run_alerts(
     evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings, fence)
     if settings.smtp.host:
         deliver(settings, sessions, sources, report, fence=fence)
+    from newswatch.scheduler.channel_posts import deliver_channels
+
+    deliver_channels(sessions, sources, report, fence=fence)
     return report
 
 

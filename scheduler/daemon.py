@@ -40,6 +40,7 @@ from newswatch.scheduler.alerting import (
     load_matcher,
     run_alerts,
 )
+from newswatch.scheduler.channel_posts import deliver_channels
 from newswatch.scheduler.health import check_source, send_notices
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.records import source_records
@@ -448,7 +449,7 @@ class Daemon:
             jobstate.job_finished(
                 session,
                 job_id,
-                "failed" if report.failed_messages else "ok",
+                "failed" if report.failed_messages or report.failed_posts else "ok",
                 "; ".join(report.errors) or None,
             )
         job = self._scheduler.get_job(job_id) if self._scheduler else None
@@ -561,6 +562,7 @@ class Daemon:
         evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
         if config.settings.smtp.host:
             deliver(config.settings, self.sessions, config.sources, report, fence=fence)
+        deliver_channels(self.sessions, config.sources, report, fence=fence)
         send_notices(config.settings, self.sessions, fence)
         self._count_alerts(report)
 
@@ -578,6 +580,9 @@ class Daemon:
                 rule=rule_name,
                 fence=fence,
             )
+        deliver_channels(
+            self.sessions, config.sources, report, mode="digest", rule=rule_name, fence=fence
+        )
         self._count_alerts(report)
 
     def _count_alerts(self, report: AlertReport) -> None:

@@ -46,6 +46,9 @@ class Metrics:
         self.emails = Counter(
             "newswatch_alert_emails", "Alert emails by result", ["result"], registry=r
         )
+        self.posts = Counter(
+            "newswatch_alert_posts", "Alert posts to channels by result", ["result"], registry=r
+        )
         self.pending = Gauge(
             "newswatch_outbox_pending", "Alert deliveries waiting to be sent", registry=r
         )
@@ -70,6 +73,8 @@ class Metrics:
     def alerts(self, report: AlertReport) -> None:
         self.emails.labels("sent").inc(report.sent_messages)
         self.emails.labels("failed").inc(report.failed_messages)
+        self.posts.labels("sent").inc(report.sent_posts)
+        self.posts.labels("failed").inc(report.failed_posts)
 
     def outbox_pending(self, count: int) -> None:
         self.pending.set(count)

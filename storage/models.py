@@ -279,6 +279,9 @@ class AlertDelivery(Base):
     alert_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("alert_messages.id", name="fk_alert_deliveries_alert_message_id"), index=True
     )
+    # an Apprise channel's URL as written in the rules (`${VAR}` unexpanded); None for email.
+    # `recipient` then holds its label (alerts.channels.label): unique per URL, secret-free
+    channel: Mapped[str | None] = mapped_column(Text)
 
     story: Mapped[Story] = relationship()
     event: Mapped[Event] = relationship()
@@ -287,7 +290,8 @@ class AlertDelivery(Base):
 
 class AlertMessage(Base):
     """One alert email exactly as composed (recipient, subject, the whole MIME message with its
-    Message-ID), committed with its deliveries before it is sent. A retry after any crash
+    Message-ID), or one channel post (its label, title, JSON body and idempotency key),
+    committed with its deliveries before it is sent. A retry after any crash
     sends these very bytes: the same Message-ID and content, never merged with newer
     deliveries."""
 
@@ -308,6 +312,9 @@ class AlertMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a post to an Apprise channel: its URL as written (`${VAR}` unexpanded), `content` the
+    # JSON of its title and body, `message_id` its idempotency key; None for an email
+    channel: Mapped[str | None] = mapped_column(Text)
 
 
 class FetchValidator(Base):

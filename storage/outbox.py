@@ -1,6 +1,8 @@
 """The alert outbox: deliveries are written before they are sent, (rule, event, recipient) is
 unique so an event is alerted once per rule and recipient (a report that arrives after its
-event was alerted adds nothing), and failed sends wait with backoff."""
+event was alerted adds nothing), and failed sends wait with backoff. A recipient is an email
+address or an Apprise channel (its label; the delivery's `channel` holds the URL): emails and
+channel posts go through the same tables, selected apart by `channels=`."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class NewDelivery:
     mode: str
     score: float
     match: dict
+    channel: str | None = None  # an Apprise URL; recipient is then its label
 
 
 def unchecked_articles(session: Session, limit: int = 500) -> list[Article]:
@@ -78,12 +81,17 @@ def due(
     *,
     ignore_backoff: bool = False,
     rule: str | None = None,
+    channels: bool = False,
 ) -> list[AlertDelivery]:
-    """Pending deliveries not yet composed into an email."""
+    """Pending deliveries not yet composed into an email (or a channel post: channels=True)."""
     query = (
         select(AlertDelivery)
         .options(selectinload(AlertDelivery.story), selectinload(AlertDelivery.article))
-        .where(AlertDelivery.status == "pending", AlertDelivery.alert_message_id.is_(None))
+        .where(
+            AlertDelivery.status == "pending",
+            AlertDelivery.alert_message_id.is_(None),
+            _is_channel(AlertDelivery.channel, channels),
+        )
         .order_by(AlertDelivery.id)
     )
     if mode is not None:
@@ -102,13 +110,16 @@ def compose(
     subject: str,
     message_id: str,
     content: bytes,
+    channel: str | None = None,
 ) -> AlertMessage:
-    """Record the email and tie its deliveries to it; commit this before sending."""
+    """Record the email (or channel post) and tie its deliveries to it; commit this before
+    sending."""
     message = AlertMessage(
         recipient=recipient,
         subject=subject,
         message_id=message_id,
         content=content,
+        channel=channel,
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -121,10 +132,19 @@ def compose(
 
 
 def unsent_messages(
-    session: Session, now: datetime | None = None, *, ignore_backoff: bool = False
+    session: Session,
+    now: datetime | None = None,
+    *,
+    ignore_backoff: bool = False,
+    channels: bool = False,
 ) -> list[AlertMessage]:
-    """Emails composed but not known to be sent (a crash, a refusal): due for a resend."""
-    query = select(AlertMessage).where(AlertMessage.status == "pending").order_by(AlertMessage.id)
+    """Emails (or channel posts) composed but not known to be sent (a crash, a refusal): due
+    for a resend."""
+    query = (
+        select(AlertMessage)
+        .where(AlertMessage.status == "pending", _is_channel(AlertMessage.channel, channels))
+        .order_by(AlertMessage.id)
+    )
     if not ignore_backoff:
         query = query.where(AlertMessage.next_attempt_at <= (now or utcnow()))
     return list(session.scalars(query))
@@ -161,6 +181,10 @@ def message_failed(session: Session, message: AlertMessage, error: str) -> None:
             last_error=error[:2000],
         )
     )
+
+
+def _is_channel(column, channels: bool):
+    return column.is_not(None) if channels else column.is_(None)
 
 
 def mark_sent(session: Session, ids: Sequence[int], message_id: str) -> None:

@@ -98,29 +98,31 @@ def sent(
 
 def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool) -> None:
     from newswatch.scheduler.alerting import AlertReport, deliver, evaluate_new, load_matcher
+    from newswatch.scheduler.channel_posts import deliver_channels
     from newswatch.storage.db import open_database
 
     app_state = state(ctx)
     settings = app_state.settings
-    if not settings.smtp.host:
+    matcher = load_matcher(settings, app_state.sources)
+    if not settings.smtp.host and not any(rule.channels for rule in matcher.rules):
         raise SmtpNotConfigured
     sessions = open_database(settings.database_url)
     report = AlertReport()
-    evaluate_new(sessions, load_matcher(settings, app_state.sources), report, settings)
-    deliver(
-        settings,
-        sessions,
-        app_state.sources,
-        report,
-        mode=None if digests else "immediate",
-        ignore_backoff=ignore_backoff,
-    )
+    evaluate_new(sessions, matcher, report, settings)
+    mode = None if digests else "immediate"
+    if settings.smtp.host:
+        deliver(
+            settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
+        )
+    deliver_channels(sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff)
     data = {
         "checked": report.checked,
         "queued": report.queued,
         "sent_messages": report.sent_messages,
         "sent_deliveries": report.sent_deliveries,
         "failed_messages": report.failed_messages,
+        "sent_posts": report.sent_posts,
+        "failed_posts": report.failed_posts,
         "errors": report.errors,
     }
     if as_json:
@@ -130,9 +132,11 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
             f"{report.sent_messages} emails sent ({report.sent_deliveries} deliveries), "
             f"{report.failed_messages} failed"
         )
+        if report.sent_posts or report.failed_posts:
+            typer.echo(f"{report.sent_posts} channel posts sent, {report.failed_posts} failed")
         for error in report.errors:
             typer.echo(f"  {error}")
-    if report.failed_messages:
+    if report.failed_messages or report.failed_posts:
         raise typer.Exit(1)
 
 

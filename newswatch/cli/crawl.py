@@ -98,6 +98,12 @@ def crawl(
                     if alerts.failed_messages
                     else ""
                 )
+                + (
+                    f", {alerts.sent_posts} channel posts sent"
+                    + (f", {alerts.failed_posts} failed" if alerts.failed_posts else "")
+                    if alerts.sent_posts or alerts.failed_posts
+                    else ""
+                )
             )
             if alerts.backlog:
                 typer.echo(

@@ -1,0 +1,116 @@
+"""Alerts to chat and webhook channels (alerts.channels), with the outbox guarantees of the
+emails: one delivery per (rule, event, channel); each post composed into an alert_messages
+row and committed before it is sent, so a retry after a refusal or a crash (even between the
+receiver's 2xx and our commit) posts that very title, body and idempotency key again; failed
+posts wait with backoff; all under the leader's fence."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from datetime import tzinfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from newswatch.config.sources import SourceSpec
+from newswatch.scheduler.alerting import NO_FENCE, AlertReport, Fence, _item
+from newswatch.storage import outbox
+from newswatch.storage.models import AlertDelivery, AlertMessage
+
+log = logging.getLogger("newswatch.alerts")
+
+
+def deliver_channels(
+    sessions: sessionmaker[Session],
+    sources: list[SourceSpec],
+    report: AlertReport,
+    *,
+    mode: str | None = "immediate",
+    ignore_backoff: bool = False,
+    rule: str | None = None,
+    fence: Fence = NO_FENCE,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """First the posts composed earlier and not known to be sent, as they are; then a post
+    per due delivery (immediate) or per channel and rule (digest): composed and committed,
+    then sent, then marked sent, each inside the fence."""
+    names = {s.id: s.name for s in sources}
+    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    with sessions() as session:
+        unsent = outbox.unsent_messages(session, ignore_backoff=ignore_backoff, channels=True)
+        for message in unsent:
+            with fence():
+                _post_stored(session, report, message, environ)
+        due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule, channels=True)
+        for deliveries in _posts(due):
+            with fence():
+                message = _compose(session, deliveries, names, zones)
+                session.commit()  # from here on, this post is resent as it is
+                _post_stored(session, report, message, environ)
+
+
+def _posts(due: list[AlertDelivery]) -> Iterator[list[AlertDelivery]]:
+    """Chat reads best one event a post; a digest is one post per channel and rule."""
+    digests: dict[tuple[str, str], list[AlertDelivery]] = defaultdict(list)
+    for delivery in due:
+        if delivery.mode == "immediate":
+            yield [delivery]
+        else:
+            digests[(delivery.recipient, delivery.rule)].append(delivery)
+    yield from digests.values()
+
+
+def _compose(
+    session: Session,
+    deliveries: list[AlertDelivery],
+    names: dict[str, str],
+    zones: dict[str, tzinfo],
+) -> AlertMessage:
+    from newswatch.alerts.channels import compose, post_key
+
+    first = deliveries[0]
+    title, body = compose([_item(session, d, names, zones) for d in deliveries])
+    key = post_key(first.recipient, [d.id for d in deliveries])
+    content = json.dumps({"title": title, "body": body}, ensure_ascii=False).encode()
+    return outbox.compose(
+        session, deliveries, first.recipient, title, key, content, channel=first.channel
+    )
+
+
+def _post_stored(
+    session: Session,
+    report: AlertReport,
+    message: AlertMessage,
+    environ: Mapping[str, str] | None,
+) -> None:
+    from newswatch.alerts.channels import ChannelError, send
+
+    content = json.loads(message.content)
+    assert message.channel is not None
+    try:
+        send(message.channel, content["title"], content["body"], message.message_id, environ)
+    except ChannelError as exc:
+        outbox.message_failed(session, message, str(exc))
+        session.commit()
+        report.failed_posts += 1
+        report.errors.append(str(exc))
+        log.warning("alert post to %s not sent, will retry: %s", message.recipient, exc)
+        return
+    ids = outbox.message_sent(session, message)
+    session.commit()
+    report.sent_posts += 1
+    report.sent_deliveries += len(ids)
+    log.info(
+        "alert post to %s: %d events",
+        message.recipient,
+        len(ids),
+        extra={
+            "event": "post_sent",
+            "channel": message.recipient,
+            "deliveries": len(ids),
+            "key": message.message_id,
+            "attempt": message.attempts,
+        },
+    )

@@ -41,8 +41,9 @@ def label(url: str) -> str:
     URL as written, so two channels never share a label and no secret is shown."""
     scheme = _scheme(url) or "?"
     where = "…"
-    if "${" not in url:
-        plugin = _apprise().Apprise.instantiate(url, suppress_exceptions=True)
+    address = url.split("?", 1)[0]  # options and headers may hold `${NAME}`; not shown anyway
+    if "${" not in address:
+        plugin = _apprise().Apprise.instantiate(address, suppress_exceptions=True)
         if plugin is not None:
             where = plugin.url(privacy=True).split("://", 1)[1].split("/", 1)[0].split("?")[0]
     return f"{scheme}://{where} #{_digest(url)}"[:MAX_LABEL]
@@ -135,16 +136,23 @@ def _mask(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-@lru_cache(maxsize=1)
 def _apprise():
-    """Apprise, imported on first use (its 190 plugins take a moment) and kept quiet: its
-    and urllib3's debug lines name hosts and paths, which can carry tokens. Send results
-    and errors are logged by the alerter, masked."""
-    import apprise
-
+    """Apprise, imported on first use (its 190 plugins take a moment), and kept quiet each
+    time (a logging setup may have reset it): its lines, and urllib3's, can name tokens
+    (an invalid one, a host, a path). Outcomes are logged by the alerter, masked."""
+    apprise = _import_apprise()
     quiet = logging.getLogger(apprise.LOGGER_NAME)
     quiet.propagate = False
-    quiet.addHandler(logging.NullHandler())
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
     pool = logging.getLogger("urllib3.connectionpool")
-    pool.setLevel(max(pool.getEffectiveLevel(), logging.INFO))
+    if pool.getEffectiveLevel() < logging.INFO:
+        pool.setLevel(logging.INFO)
+    return apprise
+
+
+@lru_cache(maxsize=1)
+def _import_apprise():
+    import apprise
+
     return apprise

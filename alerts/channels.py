@@ -35,6 +35,7 @@ def _digest(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:8]
 
 
+@lru_cache(maxsize=256)  # asked for every match; Apprise parses the URL each time
 def label(url: str) -> str:
     """What a channel is called in the outbox, `alerts pending`, logs and errors: Apprise's
     privacy form of its address without path or query (tokens live there), and a digest of the

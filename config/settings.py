@@ -81,6 +81,8 @@ class AlertSettings(BaseModel):
 
     max_age: str | None = "7d"  # like 2d, 36h; None: no age limit
     alert_backlog: bool = False
+    # a failed email or channel post waits this long, then twice as long ... up to an hour
+    retry_first_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("max_age")
     @classmethod
@@ -92,6 +94,10 @@ class AlertSettings(BaseModel):
     @property
     def max_age_delta(self) -> timedelta | None:
         return parse_interval(self.max_age) if self.max_age else None
+
+    @property
+    def retry_first(self) -> timedelta:
+        return timedelta(seconds=self.retry_first_seconds)
 
 
 class HealthSettings(BaseModel):

@@ -237,7 +237,7 @@ def _send_stored(
     try:
         send_stored(message.content, smtp.from_address, message.recipient, smtp)
     except SendError as exc:
-        outbox.message_failed(session, message, str(exc))
+        outbox.message_failed(session, message, str(exc), settings.alerts.retry_first)
         session.commit()
         report.failed_messages += 1
         report.errors.append(f"{message.recipient}: {exc}")
@@ -276,7 +276,7 @@ def run_alerts(
         deliver(settings, sessions, sources, report, fence=fence)
     from newswatch.scheduler.channel_posts import deliver_channels
 
-    deliver_channels(sessions, sources, report, fence=fence)
+    deliver_channels(settings, sessions, sources, report, fence=fence)
     return report
 
 

@@ -14,6 +14,7 @@ from datetime import tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.scheduler.alerting import NO_FENCE, AlertReport, Fence, _item
 from newswatch.storage import outbox
@@ -23,6 +24,7 @@ log = logging.getLogger("newswatch.alerts")
 
 
 def deliver_channels(
+    settings: Settings,
     sessions: sessionmaker[Session],
     sources: list[SourceSpec],
     report: AlertReport,
@@ -42,13 +44,13 @@ def deliver_channels(
         unsent = outbox.unsent_messages(session, ignore_backoff=ignore_backoff, channels=True)
         for message in unsent:
             with fence():
-                _post_stored(session, report, message, environ)
+                _post_stored(session, settings, report, message, environ)
         due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule, channels=True)
         for deliveries in _posts(due):
             with fence():
                 message = _compose(session, deliveries, names, zones)
                 session.commit()  # from here on, this post is resent as it is
-                _post_stored(session, report, message, environ)
+                _post_stored(session, settings, report, message, environ)
 
 
 def _posts(due: list[AlertDelivery]) -> Iterator[list[AlertDelivery]]:
@@ -81,6 +83,7 @@ def _compose(
 
 def _post_stored(
     session: Session,
+    settings: Settings,
     report: AlertReport,
     message: AlertMessage,
     environ: Mapping[str, str] | None,
@@ -92,7 +95,7 @@ def _post_stored(
     try:
         send(message.channel, content["title"], content["body"], message.message_id, environ)
     except ChannelError as exc:
-        outbox.message_failed(session, message, str(exc))
+        outbox.message_failed(session, message, str(exc), settings.alerts.retry_first)
         session.commit()
         report.failed_posts += 1
         report.errors.append(str(exc))

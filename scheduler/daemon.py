@@ -562,7 +562,7 @@ class Daemon:
         evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
         if config.settings.smtp.host:
             deliver(config.settings, self.sessions, config.sources, report, fence=fence)
-        deliver_channels(self.sessions, config.sources, report, fence=fence)
+        deliver_channels(config.settings, self.sessions, config.sources, report, fence=fence)
         send_notices(config.settings, self.sessions, fence)
         self._count_alerts(report)
 
@@ -581,7 +581,13 @@ class Daemon:
                 fence=fence,
             )
         deliver_channels(
-            self.sessions, config.sources, report, mode="digest", rule=rule_name, fence=fence
+            config.settings,
+            self.sessions,
+            config.sources,
+            report,
+            mode="digest",
+            rule=rule_name,
+            fence=fence,
         )
         self._count_alerts(report)
 

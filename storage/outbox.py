@@ -165,12 +165,12 @@ def message_sent(session: Session, message: AlertMessage) -> list[int]:
     return ids
 
 
-def message_failed(session: Session, message: AlertMessage, error: str) -> None:
-    """Keep it pending; the next attempt waits 30 s, 1 min, 2 min ... up to an hour."""
+def message_failed(
+    session: Session, message: AlertMessage, error: str, first: timedelta = BACKOFF_FIRST
+) -> None:
+    """Keep it pending; the next attempt waits 30 s (first), 1 min, 2 min ... up to an hour."""
     message.attempts += 1
-    message.next_attempt_at = utcnow() + min(
-        BACKOFF_FIRST * 2 ** (message.attempts - 1), BACKOFF_MAX
-    )
+    message.next_attempt_at = utcnow() + min(first * 2 ** (message.attempts - 1), BACKOFF_MAX)
     message.last_error = error[:2000]
     session.execute(
         update(AlertDelivery)

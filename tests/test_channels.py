@@ -16,6 +16,7 @@ import pytest
 from newswatch.alerts.channels import ChannelError, expand, label, with_key
 from newswatch.alerts.rules import load_rules
 from newswatch.config.errors import ConfigError
+from newswatch.config.settings import Settings
 from newswatch.scheduler.alerting import AlertReport
 from newswatch.scheduler.channel_posts import deliver_channels
 from newswatch.storage import outbox
@@ -76,7 +77,7 @@ def _in_process_worker(url: str, monkeypatch) -> AlertReport:
     """One more start of the alert worker, in this process: `alerts send` without the CLI."""
     monkeypatch.setenv("HOOK_TOKEN", SECRET)
     report = AlertReport()
-    deliver_channels(open_database(url), [], report)
+    deliver_channels(Settings(database_url=url), open_database(url), [], report)
     return report
 
 

@@ -114,7 +114,9 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
         deliver(
             settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
         )
-    deliver_channels(sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff)
+    deliver_channels(
+        settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
+    )
     data = {
         "checked": report.checked,
         "queued": report.queued,

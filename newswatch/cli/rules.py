@@ -34,6 +34,8 @@ def list_rules(
     ] = False,
 ) -> None:
     """List the enabled rules (validating the file)."""
+    from newswatch.alerts.channels import label
+
     rules = _rules(ctx, rules_file)
     if as_json:
         for rule in rules:
@@ -42,6 +44,7 @@ def list_rules(
                     "name": rule.name,
                     "query": rule.source_text,
                     "recipients": list(rule.recipients),
+                    "channels": [label(c) for c in rule.channels],  # never the URL: secrets
                     "min_score": rule.min_score,
                     "delivery": rule.delivery.model_dump(),
                 }
@@ -50,7 +53,12 @@ def list_rules(
     print_table(
         ["name", "delivery", "recipients", "query"],
         [
-            [r.name, r.delivery.mode, ",".join(r.recipients), shorten(r.source_text, 60)]
+            [
+                r.name,
+                r.delivery.mode,
+                ",".join([*r.recipients, *map(label, r.channels)]),
+                shorten(r.source_text, 60),
+            ]
             for r in rules
         ],
     )

@@ -39,6 +39,7 @@ NO_FENCE: Fence = contextlib.nullcontext
 class AlertReport:
     checked: int = 0
     queued: int = 0
+    queued_emails: int = 0  # of queued: to email recipients (the rest to channels)
     sent_messages: int = 0
     sent_deliveries: int = 0
     failed_messages: int = 0
@@ -116,7 +117,10 @@ def evaluate_new(
             else:
                 articles_due = articles
             deliveries = [d for a in articles_due for d in _deliveries_for(session, matcher, a)]
-            report.queued += outbox.enqueue(session, deliveries)
+            emails = outbox.enqueue(session, [d for d in deliveries if d.channel is None])
+            posts = outbox.enqueue(session, [d for d in deliveries if d.channel is not None])
+            report.queued += emails + posts
+            report.queued_emails += emails
             outbox.mark_checked(session, [a.id for a in articles])
             report.checked += len(articles)
 

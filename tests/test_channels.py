@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.alerts.channels import ChannelError, expand, label, with_key
+from newswatch.alerts.channels import ChannelError, expand, label, send, with_key
 from newswatch.alerts.rules import load_rules
 from newswatch.config.errors import ConfigError
 from newswatch.config.settings import Settings
 from newswatch.scheduler.alerting import AlertReport
-from newswatch.scheduler.channel_posts import deliver_channels
+from newswatch.scheduler.channel_posts import _posts, deliver_channels
 from newswatch.storage import outbox
 from newswatch.storage.db import open_database
+from newswatch.storage.models import AlertDelivery
 from tests.conftest import NEWSWATCH, REPO, Cli, NoServer, make_cli
 from tests.daemon_harness import wait_until
 from tests.event_texts import CALL, VISIT, Report, page
+from tests.smtp_server import free_port
 from tests.webhook_receiver import Receiver
 
 SECRET = "hook-s3cret-7f2a9c"
@@ -198,3 +200,25 @@ def test_a_rule_needs_recipients_or_channels(tmp_path) -> None:
     path.write_text('rules:\n  - name: r\n    query: "@tokayev"\n', "utf-8")
     with pytest.raises(ConfigError, match=r"give 'recipients' .* or 'channels'"):
         load_rules(path)
+
+
+def test_a_failed_post_says_why_without_the_secrets_it_was_sent_with() -> None:
+    closed = free_port()  # nothing listens: connection refused
+    with pytest.raises(ChannelError) as error:
+        send(f"json://${{NW_HOST}}:{closed}/x", "title", "body", "key", {"NW_HOST": "127.0.0.1"})
+    assert "Connection error" in str(error.value) and "127.0.0.1" not in str(error.value)
+
+
+def test_immediate_deliveries_post_one_by_one_digests_one_per_channel_and_rule() -> None:
+    def delivery(id_: int, mode: str, channel: str, rule: str = "r") -> AlertDelivery:
+        return AlertDelivery(id=id_, mode=mode, recipient=channel, rule=rule)
+
+    due = [
+        delivery(1, "immediate", "a"),
+        delivery(2, "immediate", "a"),
+        delivery(3, "digest", "a"),
+        delivery(4, "digest", "b"),
+        delivery(5, "digest", "a"),
+        delivery(6, "digest", "a", rule="s"),
+    ]
+    assert [[d.id for d in post] for post in _posts(due)] == [[1], [2], [3, 5], [4], [6]]

@@ -120,10 +120,11 @@ def crawl(
 
 def _alerts_cannot_go(settings, report) -> bool:
     """Alerts were queued and nothing can send them: say so instead of "0 emails sent"."""
-    if not (report.alerts and report.alerts.queued and not settings.smtp.host):
+    queued = report.alerts.queued_emails if report.alerts else 0
+    if not (queued and not settings.smtp.host):
         return False
     typer.secho(
-        f"newswatch: error: {report.alerts.queued} alert deliveries wait in the outbox, "
+        f"newswatch: error: {queued} alert deliveries wait in the outbox, "
         "no email was sent: no SMTP server is configured.\nSet smtp.host in the settings "
         "file (or NEWSWATCH_SMTP__HOST), then run `newswatch alerts send`.",
         err=True,

@@ -76,8 +76,8 @@ def check(url: str, environ: Mapping[str, str] | None = None) -> None:
     expanded, _ = expand(url, environ)
     if _apprise().Apprise.instantiate(expanded, suppress_exceptions=True) is None:
         raise ValueError(
-            f"Apprise cannot read {label(url)}: a part its {scheme or 'service'} URL needs is "
-            "missing or malformed"
+            f"Apprise cannot read it: a part its {scheme or 'service'} URL needs is missing or "
+            "malformed"
         )
 
 

@@ -102,8 +102,9 @@ class RuleSpec(BaseModel):
             try:
                 check(url)
             except ValueError as exc:
-                where = label(url) if "://" in url else f"channels[{index}]"
-                raise ValueError(f"channel {where}: {exc}") from None
+                # the label, never the URL: it may hold a token
+                where = f"[{index}] {label(url)}" if "://" in url else f"[{index}]"
+                raise ValueError(f"{where}: {exc}") from None
         if len(set(channels)) < len(channels):
             raise ValueError("a channel appears twice")
         return channels

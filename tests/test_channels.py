@@ -164,13 +164,13 @@ def _rules_with(tmp_path: Path, *channels: str) -> Path:
         ("hooks.example.org/x", "not an Apprise URL"),
         ("json://host/x?token=${TOKEN", "write environment variables as ${NAME}"),
         ("json://host/x y", "cannot hold spaces"),
-        ("tgram://not-a-bot-token/123", "Apprise cannot read tgram://… #"),
+        ("tgram://not-a-bot-token/123", "[0] tgram://… #"),
     ],
 )
 def test_a_bad_channel_url_is_refused_when_the_rules_load(tmp_path, url, reason) -> None:
     with pytest.raises(ConfigError) as error:
         load_rules(_rules_with(tmp_path, url))
-    assert "rules[0] (name=r).channels" in str(error.value) and reason in str(error.value)
+    assert "rules[0] (name=r).channels: [0]" in str(error.value) and reason in str(error.value)
 
 
 def test_channels_load_with_secrets_unset_and_never_show_them(tmp_path, monkeypatch) -> None:

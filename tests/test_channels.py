@@ -33,8 +33,8 @@ RULES = """\
 rules:
   - name: leaders
     query: "@tokayev AND @rahmon"
-    channels: ["json://127.0.0.1:{port}/hook?+X-Token=${{HOOK_TOKEN}}"]
-"""
+    channels: ["json://127.0.0.1:{port}/hook?+X-Token=${{HOOK_TOKEN}}&rto=60"]
+"""  # rto: Apprise's read timeout; a held answer waits for the kill, however loaded the machine
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from newswatch.alerts.channels import label as channel_label
 from newswatch.alerts.engine import Matcher
 from newswatch.alerts.rules import Rule
 from newswatch.cli.state import AppState
@@ -47,6 +48,7 @@ class Site:
         )
         self.templates.filters["when"] = self.when
         self.templates.filters["replace_page"] = with_page
+        self.templates.filters["channel_label"] = channel_label  # never a channel's URL
 
     def when(self, value: datetime | None, source_id: str | None = None) -> str:
         """A time in the publisher's zone, with the zone: the date the publisher printed."""

@@ -222,3 +222,11 @@ def test_immediate_deliveries_post_one_by_one_digests_one_per_channel_and_rule()
         delivery(6, "digest", "a", rule="s"),
     ]
     assert [[d.id for d in post] for post in _posts(due)] == [[1], [2], [3, 5], [4], [6]]
+
+
+def test_form_and_xml_webhooks_carry_the_key_too(receiver: Receiver) -> None:
+    for scheme in ("form", "xml"):
+        send(f"{scheme}://127.0.0.1:{receiver.port}/{scheme}", "Title", "Body", f"key-{scheme}")
+    form, xml = receiver.posts
+    assert form.key == "key-form" and "idempotency_key=key-form" in form.body["raw"]
+    assert xml.key == "key-xml" and "<Subject>Title</Subject>" in xml.body["raw"]

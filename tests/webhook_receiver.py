@@ -62,7 +62,11 @@ class Receiver:
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
-        body = json.loads(request.rfile.read(length) or b"{}")
+        raw = request.rfile.read(length)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:  # form://, xml://
+            body = {"raw": raw.decode("utf-8", "replace")}
         with self._lock:
             status, hold = self.status, self.hold and 200 <= self.status < 300
             self.hold = self.hold and not hold

@@ -16,7 +16,7 @@ from newswatch.config.yamlfile import read_yaml, validation_message
 from newswatch.events.phrases import PhraseIndex
 
 BUNDLED_EVENTS = CONFIG_DIR / "events.yaml"
-ROLES = ("countries", "places", "formats", "foreign", "media", "bodies")
+ROLES = ("countries", "places", "formats", "foreign", "media", "bodies", "documents")
 
 
 class _Roles(BaseModel):
@@ -27,6 +27,7 @@ class _Roles(BaseModel):
     foreign: list[str] = []
     media: list[str] = []
     bodies: list[str] = []
+    documents: list[str] = []
 
 
 class _EventsFile(BaseModel):

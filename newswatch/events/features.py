@@ -58,6 +58,8 @@ _ORDINAL_WORDS = {
 _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _ORDINAL_SUFFIX = {"th", "st", "nd", "rd", "я", "и", "ая", "ои", "ое", "ыи", "го", "ши", "шы", "ум"}
 ORDINAL_BEFORE = 3  # words between an ordinal and the format's name
+CONSULTATIVE = "ca_consultative"  # whose spellings include "the heads of state of Central Asia"
+PROMINENT = 3.0  # named in the head
 
 
 @dataclass
@@ -193,8 +195,12 @@ def _ordinal(word: str, after: str) -> int | None:
     return None
 
 
-def _ordinals(words: list[str], found: list[tuple[str, int]], roles: dict[str, str]) -> dict:
-    """The number of a format's meeting named in the head: "the 7th Consultative Meeting"."""
+def _ordinals(
+    words: list[str], found: list[tuple[str, int]], roles: dict[str, str], prominence: Counter
+) -> dict:
+    """The number of a format's meeting named in the head: "the 7th Consultative Meeting" (a
+    Central Asian meeting with a partner numbers the partner's format)."""
+    partner = [e for e in prominence if roles.get(e) == "formats" and e not in dict(found)]
     numbered: dict[str, int] = {}
     for entity, position in sorted(found, key=lambda hit: hit[1]):
         if position >= HEAD_WORDS or roles.get(entity) != "formats" or entity in numbered:
@@ -203,7 +209,22 @@ def _ordinals(words: list[str], found: list[tuple[str, int]], roles: dict[str, s
             if (number := _ordinal(words[i], words[i + 1])) is not None:
                 numbered[entity] = number
                 break
+    if partner and CONSULTATIVE in numbered:
+        numbered[partner[0]] = numbered.pop(CONSULTATIVE)
     return numbered
+
+
+def _with_partner(prominence: Counter, partners: dict[str, str]) -> Counter:
+    """ "The summit of the heads of state of Central Asia and Chancellor Scholz": a Central Asian
+    meeting with a partner's leader in the head is that partner's format, not a consultative one."""
+    weight = prominence.get(CONSULTATIVE, 0.0)
+    named = {partners[e] for e, w in prominence.items() if e in partners and w >= PROMINENT}
+    if not weight or len(named) != 1 or named & prominence.keys():
+        return prominence
+    prominence = prominence.copy()
+    del prominence[CONSULTATIVE]
+    prominence[named.pop()] = weight
+    return prominence
 
 
 def _later_venues(words: list[str], hits: list[tuple[str, int]]) -> set[int]:
@@ -265,6 +286,7 @@ def extract(
         if position in later and vocabulary.role_of(entity) == "places":
             continue
         prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0
+    prominence = _with_partner(prominence, vocabulary.partners)
     kinds, head_kinds = _triggers(hits)
     summit_format = any(
         w >= SUMMIT_FORMAT and vocabulary.role_of(e) == "formats" for e, w in prominence.items()
@@ -283,5 +305,5 @@ def extract(
         numbers=_numbers(words),
         head=sorted(head_kinds),
         language=language,
-        ordinals=_ordinals(words, found, vocabulary.role),
+        ordinals=_ordinals(words, found, vocabulary.role, prominence),
     )

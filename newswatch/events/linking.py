@@ -68,11 +68,16 @@ def _story_mate(session: Session, features: Features, story_id: int) -> store.Ca
 
 
 def link_article(
-    session: Session, outcome: StoreOutcome, new: NewArticle, fetched: datetime | None = None
+    session: Session,
+    outcome: StoreOutcome,
+    new: NewArticle,
+    fetched: datetime | None = None,
+    reuse: int | None = None,
 ) -> EventLink | None:
     """None when the article was already known (a duplicate or a new version keeps its event).
     Call it under the writers' lock: in store_article's transaction, which took it. `fetched`
-    (default: now) dates a report that has no publication date."""
+    (default: now) dates a report that has no publication date; `reuse` is an emptied event
+    that the article takes over if it starts one (relinking keeps event ids)."""
     if outcome.status != "new":
         return None
     # undated reports are about the days around their fetch, not all about one unknown day
@@ -94,8 +99,11 @@ def link_article(
         )  # fmt: skip
     else:
         day = datetime.combine(date.fromordinal(features.day), datetime.min.time(), UTC)
-        event_id = store.create_event(
-            session, features.kind, day, new.title, new.published, new.language
+        fields = (features.kind, day, new.title, new.published, new.language)
+        event_id = (
+            store.reuse_event(session, reuse, *fields)
+            if reuse is not None
+            else store.create_event(session, *fields)
         )
         link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "new")
     store.add_report(session, link, features.day, features.to_json(), keys)

@@ -200,7 +200,8 @@ def _ordinals(
 ) -> dict:
     """The number of a format's meeting named in the head: "the 7th Consultative Meeting" (a
     Central Asian meeting with a partner numbers the partner's format)."""
-    partner = [e for e in prominence if roles.get(e) == "formats" and e not in dict(found)]
+    named = {entity for entity, _ in found}
+    partner = [e for e in prominence if roles.get(e) == "formats" and e not in named]
     numbered: dict[str, int] = {}
     for entity, position in sorted(found, key=lambda hit: hit[1]):
         if position >= HEAD_WORDS or roles.get(entity) != "formats" or entity in numbered:

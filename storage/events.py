@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from newswatch.storage.dedup import Cursor
-from newswatch.storage.models import Article, Event, EventReport
+from newswatch.storage.models import AlertDelivery, Article, Event, EventKey, EventReport, Story
 from newswatch.storage.types import utcnow
 
 MAX_CANDIDATES = 20
@@ -164,6 +164,79 @@ def refresh_event(session: Session, event_id: int) -> None:
             event_id,
         ),
     )
+
+
+def reuse_event(
+    session: Session,
+    event_id: int,
+    kind: str,
+    day: datetime | None,
+    title: str | None,
+    published: datetime | None,
+    language: str | None,
+) -> int:
+    """An emptied event (see forget_links) started again by its first report: ids stay put."""
+    session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(kind=kind, day=day, title=title, first_published=published,
+                languages=[language] if language else [], report_count=1, updated_at=utcnow())
+    )  # fmt: skip
+    return event_id
+
+
+def articles_between(session: Session, since: datetime, until: datetime) -> list[Article]:
+    """Articles published (or, undated, fetched) in [since, until), oldest first."""
+    when = func.coalesce(Article.published, Article.fetched_at)
+    query = select(Article).where(when >= since, when < until).order_by(when, Article.id)
+    return list(session.scalars(query))
+
+
+def forget_links(session: Session, article_ids: Sequence[int]) -> dict[int, int]:
+    """Unlink articles from their events (reports, candidate keys, the article's and its
+    story's event), to be linked again. Returns each article's former event."""
+    ids = list(article_ids)
+    former = dict(
+        session.execute(
+            select(EventReport.article_id, EventReport.event_id).where(
+                EventReport.article_id.in_(ids)
+            )
+        ).all()
+    )
+    stories = select(Article.story_id).where(Article.id.in_(ids))
+    session.execute(delete(EventKey).where(EventKey.article_id.in_(ids)))
+    session.execute(delete(EventReport).where(EventReport.article_id.in_(ids)))
+    session.execute(update(Article).where(Article.id.in_(ids)).values(event_id=None))
+    session.execute(update(Story).where(Story.id.in_(stories)).values(event_id=None))
+    return former
+
+
+def empty_events(session: Session, event_ids: set[int]) -> set[int]:
+    """Those of the events with no report left."""
+    kept = select(EventReport.event_id).where(EventReport.event_id.in_(event_ids))
+    return set(event_ids) - set(session.scalars(kept))
+
+
+def drop_events(session: Session, event_ids: set[int]) -> None:
+    """Remove emptied events; one an alert was sent for stays, with no reports."""
+    alerted = set(
+        session.scalars(select(AlertDelivery.event_id).where(AlertDelivery.event_id.in_(event_ids)))
+    )
+    if alerted:
+        session.execute(update(Event).where(Event.id.in_(alerted)).values(report_count=0))
+    session.execute(delete(Event).where(Event.id.in_(set(event_ids) - alerted)))
+
+
+def mend_stories(session: Session) -> None:
+    """A story left without its event names the event of its first report."""
+    first = (
+        select(Article.event_id)
+        .where(Article.story_id == Story.id, Article.event_id.is_not(None))
+        .order_by(Article.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.execute(update(Story).where(Story.event_id.is_(None)).values(event_id=first))
 
 
 def list_events(session: Session, *, limit: int | None = None) -> list[Event]:

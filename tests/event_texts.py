@@ -293,3 +293,128 @@ def page(report: Report) -> str:
         f'<link rel="canonical" href="{report.url}"></head><body><article>'
         f"<h1>{report.title}</h1>{paragraphs}</article></body></html>"
     )
+
+
+# A summit numbered in its report ("the VII Consultative Meeting") and written up twelve days
+# later; a look back at the VI meeting the next day is another happening.
+NUMBERED = [
+    Report(
+        "vii-ru",
+        "kazpravda",
+        "https://kazpravda.kz/vii-consultative-2025",
+        "ru",
+        _at("2025-11-16"),
+        "В Ташкенте прошла VII Консультативная встреча глав государств Центральной Азии",
+        "Президенты Казахстана, Кыргызстана, Таджикистана, Туркменистана и Узбекистана приняли "
+        "участие в седьмой Консультативной встрече. Касым-Жомарт Токаев и Эмомали Рахмон "
+        "выступили с речами, главы государств приняли совместное заявление.",
+    ),
+    Report(
+        "vii-en-late",
+        "khovar-en",
+        "https://khovar.tj/en/vii-consultative-address",
+        "en",
+        _at("2025-11-28"),
+        "Tokayev's address at the VII Consultative Meeting of Central Asian leaders",
+        "President Kassym-Jomart Tokayev spoke at the seventh Consultative Meeting of the heads "
+        "of state of Central Asia, thanking the host for the organisation and calling for closer "
+        "cooperation on transport and water.",
+    ),
+    Report(
+        "vi-en-recalled",
+        "khovar-en",
+        "https://khovar.tj/en/vi-consultative-recalled",
+        "en",
+        _at("2025-11-29"),
+        "The VI Consultative Meeting a year on",
+        "A year after the sixth Consultative Meeting of the heads of state of Central Asia, "
+        "Kassym-Jomart Tokayev recalled the regional concept adopted there and the work done "
+        "on it since.",
+    ),
+]
+
+# One summit: a report that names the next venue ("the next meeting will be in Tashkent")
+# and one that names the host city.
+NEXT_VENUE = [
+    Report(
+        "host-en",
+        "khovar-en",
+        "https://khovar.tj/en/consultative-astana-2024",
+        "en",
+        _at("2024-08-09"),
+        "Central Asian leaders meet in Astana",
+        "The Consultative Meeting of the heads of state of Central Asia opened in Astana on "
+        "Friday under the chairmanship of Kassym-Jomart Tokayev. Emomali Rahmon attended.",
+    ),
+    Report(
+        "next-ru",
+        "kazpravda",
+        "https://kazpravda.kz/consultative-next-venue",
+        "ru",
+        _at("2024-08-09", 16),
+        "Лидеры Центральной Азии договорились о новых встречах",
+        "Консультативная встреча глав государств Центральной Азии завершилась принятием "
+        "совместного заявления. Следующая встреча пройдёт в 2025 году в Ташкенте.",
+    ),
+]
+
+# A ratification reported in three languages, none naming a person: the parliament and the
+# treaty's date are what they share; the English one only looks back on the signing.
+RATIFICATION = [
+    Report(
+        "ratify-kk",
+        "baq-kz",
+        "https://baq.kz/ratify-allied-treaty",
+        "kk",
+        _at("2025-03-12"),
+        "Мәжіліс Тәжікстанмен одақтастық туралы шартты ратификациялады",
+        "Мәжіліс депутаттары Қазақстан мен Тәжікстан арасындағы одақтастық қатынастар туралы "
+        "шартты ратификациялады. Құжатқа 2024 жылғы 22 тамызда Душанбеде қол қойылған.",
+    ),
+    Report(
+        "ratify-ru",
+        "kazpravda",
+        "https://kazpravda.kz/ratify-allied-treaty",
+        "ru",
+        _at("2025-03-12", 15),
+        "Мажилис ратифицировал договор о союзнических отношениях с Таджикистаном",
+        "Депутаты Мажилиса ратифицировали Договор о союзнических отношениях между Казахстаном и "
+        "Таджикистаном, подписанный 22 августа 2024 года в Душанбе.",
+    ),
+    Report(
+        "treaty-en",
+        "khovar-en",
+        "https://khovar.tj/en/allied-treaty-moves-forward",
+        "en",
+        _at("2025-03-12", 18),
+        "Kazakh-Tajik treaty moves forward",
+        "The treaty on allied relations was signed in Dushanbe on August 22, 2024. It commits "
+        "Kazakhstan and Tajikistan to consult on regional security and to expand trade.",
+    ),
+]
+
+# A summit of Central Asia with a partner: named by its sides and the partner's leader, or by
+# its format.
+PARTNER = [
+    Report(
+        "sides-ru",
+        "kazpravda",
+        "https://kazpravda.kz/ca-germany-2024",
+        "ru",
+        _at("2024-09-17"),
+        "В Астане прошёл саммит глав государств Центральной Азии и канцлера Германии",
+        "Касым-Жомарт Токаев принял в Астане глав государств Центральной Азии и федерального "
+        "канцлера Германии Олафа Шольца. Стороны обсудили энергетику и транспорт.",
+    ),
+    Report(
+        "format-en",
+        "khovar-en",
+        "https://khovar.tj/en/ca-germany-2024",
+        "en",
+        _at("2024-09-17", 14),
+        "Second Central Asia – Germany summit held in Astana",
+        "Emomali Rahmon took part in the second Central Asia – Germany summit hosted by "
+        "Kassym-Jomart Tokayev, with Chancellor Olaf Scholz. The leaders adopted a joint "
+        "statement.",
+    ),
+]

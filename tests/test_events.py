@@ -17,6 +17,10 @@ from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
 from newswatch.storage.textkeys import content_hash
 from tests.event_texts import (
     CALL,
+    NEXT_VENUE,
+    NUMBERED,
+    PARTNER,
+    RATIFICATION,
     RETROSPECTIVE,
     SIDELINE,
     SUMMIT_AS_MEETING,
@@ -124,6 +128,30 @@ def test_the_same_visitor_a_year_later_is_another_event(sessions) -> None:
 def test_an_article_looking_back_on_an_event_is_not_merged_with_it(sessions) -> None:
     event_of = ingest(sessions, [*VISIT, RETROSPECTIVE])
     assert event_of["ratified"] != event_of["visit-ru-day2"]
+
+
+def test_a_numbered_summit_written_up_late_is_one_event_another_number_another(sessions) -> None:
+    event_of = ingest(sessions, NUMBERED)
+    assert event_of["vii-ru"] == event_of["vii-en-late"]
+    assert event_of["vi-en-recalled"] != event_of["vii-en-late"]
+
+
+def test_the_next_venue_named_in_a_summit_report_is_not_its_host_city(sessions) -> None:
+    event_of = ingest(sessions, NEXT_VENUE)
+    assert event_of["host-en"] == event_of["next-ru"]
+
+
+def test_a_ratification_that_names_nobody_is_one_event_in_three_languages(sessions) -> None:
+    event_of = ingest(sessions, RATIFICATION)
+    assert len(set(event_of.values())) == 1
+    with sessions() as session:
+        event = store.get_event(session, event_of["ratify-kk"])
+        assert event is not None and event.kind == "ratification"
+
+
+def test_a_summit_named_by_its_sides_and_a_partner_is_the_partner_format(sessions) -> None:
+    event_of = ingest(sessions, PARTNER)
+    assert event_of["sides-ru"] == event_of["format-en"]
 
 
 def test_a_copy_joins_its_story_and_the_story_names_the_event(sessions) -> None:

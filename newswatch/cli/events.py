@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from newswatch.cli.articles import source_zones
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import fail, state
+from newswatch.events.relink import relink
 from newswatch.storage import events as store
 from newswatch.storage.db import open_database
 from newswatch.storage.models import Event
@@ -119,3 +121,34 @@ def show_event(
             )
             for reason in report["reasons"]:
                 typer.echo(f"    {reason}")
+
+
+def _day(value: str, option: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+    except ValueError:
+        raise fail(f"{option}: not a date (YYYY-MM-DD): {value!r}", code=2) from None
+
+
+@app.command("relink")
+def relink_events(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="First day (YYYY-MM-DD, UTC).")],
+    until: Annotated[str, typer.Option("--until", help="Last day, included (YYYY-MM-DD, UTC).")],
+    as_json: Annotated[bool, typer.Option("--json", help="The counts as one JSON object.")] = False,
+) -> None:
+    """Link the articles published in these days again (after the aliases or triggers
+    changed). Running it twice changes nothing; event ids stay where the grouping does."""
+    first, last = _day(since, "--since"), _day(until, "--until")
+    if last < first:
+        raise fail("--until is before --since", code=2)
+    sessions = open_database(state(ctx).settings.database_url)
+    with sessions.begin() as session:
+        result = relink(session, first, last + timedelta(days=1))
+    if as_json:
+        print_json(asdict(result))
+        return
+    typer.echo(
+        f"{result.articles} articles linked again: {result.events_before} events before, "
+        f"{result.events_after} after, {result.moved} articles moved to another event"
+    )

@@ -42,7 +42,24 @@ CLASS_OF = {
 # In the head, the first of these that is found names the kind: a bilateral meeting "on the
 # sidelines of the summit" is a meeting, a summit that "discussed a phone call" a summit.
 _BODY_ORDER = ("visit", "talks", "signing", "parliament", "forum")
-_CONTEXT_KINDS = ("sideline", "participation", "upcoming", "airport")  # never a report's kind
+_CONTEXT_KINDS = ("sideline", "participation", "upcoming", "airport", "next")  # never a kind
+# "The next summit will be held in Tashkent": a city this many words after "next" is a later
+# venue, not where this happening is.
+NEXT_VENUE = 10
+# Ordinal words (folded) that number a summit of a format: "the seventh Consultative Meeting",
+# "VII Консультативная встреча", "жетінші", "ҳафтум", "7th". They sit just before its name.
+_ORDINAL_WORDS = {
+    1: ("перв", "биринш", "якум", "first"), 2: ("втор", "екинш", "дуюм", "second"),
+    3: ("трет", "ушинш", "сеюм", "third"), 4: ("четверт", "тортинш", "чорум", "fourth"),
+    5: ("пят", "бесинш", "панчум", "fifth"), 6: ("шест", "алтынш", "шашум", "sixth"),
+    7: ("седьм", "жетинш", "хафтум", "seventh"), 8: ("восьм", "сегизинш", "хаштум", "eighth"),
+    9: ("девят", "тогызынш", "нухум", "ninth"), 10: ("десят", "онынш", "дахум", "tenth"),
+}  # fmt: skip
+_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_ORDINAL_SUFFIX = {"th", "st", "nd", "rd", "я", "и", "ая", "ои", "ое", "ыи", "го", "ши", "шы", "ум"}
+ORDINAL_BEFORE = 3  # words between an ordinal and the format's name
+CONSULTATIVE = "ca_consultative"  # whose spellings include "the heads of state of Central Asia"
+PROMINENT = 3.0  # named in the head
 
 
 @dataclass
@@ -55,6 +72,7 @@ class Features:
     dates: list[int] = field(default_factory=list)  # ordinals of the dates mentioned
     numbers: list[str] = field(default_factory=list)
     language: str | None = None
+    ordinals: dict[str, int] = field(default_factory=dict)  # format -> its number, in the head
 
     head: list[str] = field(default_factory=list)  # kinds named in the title and lead
 
@@ -131,18 +149,15 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
     # Nothing in the head: what the body says most, a bilateral kind first (a visit report
     # mentions the commission that prepared it).
     bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
-    counts = bilateral or Counter(
-        {k: n for k, n in counts.items() if k not in _CONTEXT_KINDS}
-    )
+    counts = bilateral or Counter({k: n for k, n in counts.items() if k not in _CONTEXT_KINDS})
     if counts:
         return counts.most_common(1)[0][0]
     return "none"
 
 
-def _triggers(vocabulary: Vocabulary, words: list[str]) -> tuple[Counter, set[str]]:
+def _triggers(hits: list[tuple[str, int]]) -> tuple[Counter, set[str]]:
     """Kinds found, and those in the head. A "встреча" inside "Консультативная встреча" is the
     summit's name, not a meeting of its own; "met" beside "airport" a greeting."""
-    hits = vocabulary.triggers.find(words)
     summits = {position for kind, position in hits if kind == "summit"}
     airports = {position for kind, position in hits if kind == "airport"}
     kinds: Counter = Counter()
@@ -167,6 +182,73 @@ def _numbers(words: list[str]) -> list[str]:
         if int(word) > 31:
             found.add(str(int(word)))
     return sorted(found)
+
+
+def _ordinal(word: str, after: str) -> int | None:
+    if word in _ROMAN:
+        return _ROMAN[word]
+    if word.isdigit() and 1 <= int(word) <= 40 and after in _ORDINAL_SUFFIX:
+        return int(word)
+    for number, stems in _ORDINAL_WORDS.items():
+        if any(word.startswith(s) and len(word) - len(s) <= 4 for s in stems):
+            return number
+    return None
+
+
+def _ordinals(
+    words: list[str], found: list[tuple[str, int]], roles: dict[str, str], prominence: Counter
+) -> dict:
+    """The number of a format's meeting named in the head: "the 7th Consultative Meeting" (a
+    Central Asian meeting with a partner numbers the partner's format)."""
+    named = {entity for entity, _ in found}
+    partner = [e for e in prominence if roles.get(e) == "formats" and e not in named]
+    numbered: dict[str, int] = {}
+    for entity, position in sorted(found, key=lambda hit: hit[1]):
+        if position >= HEAD_WORDS or roles.get(entity) != "formats" or entity in numbered:
+            continue
+        for i in range(position - 1, max(position - 1 - ORDINAL_BEFORE, -1), -1):
+            if (number := _ordinal(words[i], words[i + 1])) is not None:
+                numbered[entity] = number
+                break
+    if partner and CONSULTATIVE in numbered:
+        numbered[partner[0]] = numbered.pop(CONSULTATIVE)
+    return numbered
+
+
+def _with_partner(prominence: Counter, partners: dict[str, str]) -> Counter:
+    """ "The summit of the heads of state of Central Asia and Chancellor Scholz": a Central Asian
+    meeting with a partner's leader in the head is that partner's format, not a consultative one."""
+    weight = prominence.get(CONSULTATIVE, 0.0)
+    named = {partners[e] for e, w in prominence.items() if e in partners and w >= PROMINENT}
+    if not weight or len(named) != 1 or named & prominence.keys():
+        return prominence
+    prominence = prominence.copy()
+    del prominence[CONSULTATIVE]
+    prominence[named.pop()] = weight
+    return prominence
+
+
+def _later_venues(words: list[str], hits: list[tuple[str, int]]) -> set[int]:
+    """Positions of words that name a later venue: just after "next"."""
+    starts = [position for kind, position in hits if kind == "next"]
+    return {p for s in starts for p in range(s + 1, min(s + 1 + NEXT_VENUE, len(words)))}
+
+
+def _looks_back(words: list[str], published: date, kind: str, recent: list[date]) -> bool:
+    """A signing whose lead dates it long before publication, with nothing recent: the report
+    is about a later step of that document (its ratification), not the signing itself."""
+    if kind != "signing" or recent:
+        return False
+    head = mentioned_dates(words[:HEAD_WORDS], published)
+    return bool(head) and min(head) < published - timedelta(days=LATE_DAYS)
+
+
+def _about_day(published: date, recent: list[date]) -> date:
+    """The latest recent day up to publication; a later one ("the summit set for tomorrow")
+    only when no other is named."""
+    if not recent:
+        return published
+    return max([d for d in recent if d <= published] or recent)
 
 
 def _late_day(words: list[str], published: date) -> list[date]:
@@ -196,23 +278,33 @@ def extract(
         for d in mentioned
         if published - timedelta(days=RECENT_DAYS) <= d <= published + timedelta(days=1)
     ]
-    if not recent:
-        recent = _late_day(words, published)
+    late = [] if recent else _late_day(words, published)
+    hits = vocabulary.triggers.find(words)
+    later = _later_venues(words, hits)
+    found = vocabulary.entities.find(words)
     prominence: Counter = Counter()
-    for entity, position in vocabulary.entities.find(words):
+    for entity, position in found:
+        if position in later and vocabulary.role_of(entity) == "places":
+            continue
         prominence[entity] += 3.0 if position < HEAD_WORDS else 1.0
-    kinds, head_kinds = _triggers(vocabulary, words)
+    prominence = _with_partner(prominence, vocabulary.partners)
+    kinds, head_kinds = _triggers(hits)
     summit_format = any(
         w >= SUMMIT_FORMAT and vocabulary.role_of(e) == "formats" for e, w in prominence.items()
     )
+    kind = _kind(kinds, head_kinds, summit_format)
+    if _looks_back(words, published, kind, recent or late):
+        kind = "ratification"
+    recent = recent or late
     return Features(
-        day=(max(recent) if recent else published).toordinal(),
+        day=_about_day(published, recent).toordinal(),
         published_day=published.toordinal(),
-        kind=_kind(kinds, head_kinds, summit_format),
+        kind=kind,
         entities=dict(prominence),
         roles={e: vocabulary.role_of(e) for e in prominence if vocabulary.role_of(e) != "actor"},
         dates=sorted({d.toordinal() for d in mentioned}),
         numbers=_numbers(words),
         head=sorted(head_kinds),
         language=language,
+        ordinals=_ordinals(words, found, vocabulary.role, prominence),
     )

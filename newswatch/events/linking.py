@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from newswatch.events.features import Features, extract
-from newswatch.events.scoring import MAX_GAP, Verdict, score
+from newswatch.events.features import LATE_DAYS, Features, extract
+from newswatch.events.scoring import MAX_GAP, Verdict, old_dates, score
 from newswatch.storage import events as store
 from newswatch.storage.dedup import StoreOutcome
 from newswatch.storage.models import Article
@@ -18,8 +18,9 @@ from newswatch.storage.repository import NewArticle
 
 # Entities that find candidates: the ones a report must share to be linked (scoring's gate):
 # actors and formats. Countries and cities are in nearly every report.
-_KEY_ROLES = ("actor", "formats")
-_SUMMIT_KEY_ROLES = ("actor", "formats", "foreign")  # a summit's report may name only guests
+_KEY_ROLES = ("actor", "formats", "documents")
+_SUMMIT_KEY_ROLES = (*_KEY_ROLES, "foreign")  # a summit's report may name only guests
+_RATIFICATION_KEY_ROLES = (*_KEY_ROLES, "bodies")  # a ratification's names no person
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,14 @@ class EventLink:
 def candidate_keys(features: Features) -> list[str]:
     """`class:entity`: only reports of the same class of event (scoring's first gate) that
     share an actor or a format (its second) are ever candidates."""
-    roles = _SUMMIT_KEY_ROLES if features.event_class == "summit" else _KEY_ROLES
-    return sorted(
-        f"{features.event_class}:{e}"
-        for e in features.entities
-        if features.roles.get(e, "actor") in roles
+    cls = features.event_class
+    roles = {"summit": _SUMMIT_KEY_ROLES, "ratification": _RATIFICATION_KEY_ROLES}.get(
+        cls, _KEY_ROLES
     )
+    keys = {f"{cls}:{e}" for e in features.entities if features.roles.get(e, "actor") in roles}
+    if cls == "ratification":  # the date of the treaty it ratifies
+        keys |= {f"{cls}:{date.fromordinal(d)}" for d in old_dates(features)}
+    return sorted(keys)
 
 
 def _best(
@@ -47,7 +50,8 @@ def _best(
     best: tuple[store.Candidate, Verdict] | None = None
     window = MAX_GAP.get(features.event_class, 1)
     days = features.about_days()
-    for candidate in store.candidates(session, keys, days[0] - window, days[-1] + window):
+    back = LATE_DAYS if features.ordinals else window  # a numbered summit written up late
+    for candidate in store.candidates(session, keys, days[0] - back, days[-1] + back):
         verdict = score(features, Features.from_json(candidate.features))
         if verdict.linked and (best is None or verdict.score > best[1].score):
             best = (candidate, verdict)
@@ -64,11 +68,16 @@ def _story_mate(session: Session, features: Features, story_id: int) -> store.Ca
 
 
 def link_article(
-    session: Session, outcome: StoreOutcome, new: NewArticle, fetched: datetime | None = None
+    session: Session,
+    outcome: StoreOutcome,
+    new: NewArticle,
+    fetched: datetime | None = None,
+    reuse: int | None = None,
 ) -> EventLink | None:
     """None when the article was already known (a duplicate or a new version keeps its event).
     Call it under the writers' lock: in store_article's transaction, which took it. `fetched`
-    (default: now) dates a report that has no publication date."""
+    (default: now) dates a report that has no publication date; `reuse` is an emptied event
+    that the article takes over if it starts one (relinking keeps event ids)."""
     if outcome.status != "new":
         return None
     # undated reports are about the days around their fetch, not all about one unknown day
@@ -90,8 +99,11 @@ def link_article(
         )  # fmt: skip
     else:
         day = datetime.combine(date.fromordinal(features.day), datetime.min.time(), UTC)
-        event_id = store.create_event(
-            session, features.kind, day, new.title, new.published, new.language
+        fields = (features.kind, day, new.title, new.published, new.language)
+        event_id = (
+            store.reuse_event(session, reuse, *fields)
+            if reuse is not None
+            else store.create_event(session, *fields)
         )
         link = store.ReportLink(outcome.article_id, outcome.story_id, event_id, "new")
     store.add_report(session, link, features.day, features.to_json(), keys)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from newswatch.events.features import Features
+from newswatch.events.features import LATE_DAYS, Features
 
 # Days between the days two reports are about: a visit lasts a few days, the rest one.
 MAX_GAP = {"bilateral": 3, "summit": 2, "call": 1, "message": 1, "commission": 1, "ratification": 2}
@@ -47,12 +47,31 @@ def _principals(features: Features) -> set[str]:
     return {e for e in _actors(features) if features.entities[e] >= max(cut, PROMINENT)}
 
 
+def old_dates(features: Features) -> set[int]:
+    """Days named long before publication: the date of a document a later step is about."""
+    return {d for d in features.dates if d < features.published_day - LATE_DAYS}
+
+
 def _in_common(new: Features, old: Features) -> bool:
-    """Someone or something both are about: an actor, a format, or, for a summit (whose report
-    may name neither of the two sides), a third-country leader there."""
+    """Someone or something both are about: an actor, a format, a treaty, or, for a summit
+    (whose report may name neither of the two sides), a third-country leader there; for a
+    ratification (whose report names no person), the parliament or the treaty's date."""
     if _actors(new) & _actors(old) or new.with_role("formats", 2) & old.with_role("formats", 2):
         return True
+    if new.with_role("documents") & old.with_role("documents"):
+        return True
+    if new.event_class == "ratification":
+        return bool(new.with_role("bodies") & old.with_role("bodies") or _dated_alike(new, old))
     return new.event_class == "summit" and bool(new.with_role("foreign") & old.with_role("foreign"))
+
+
+def _dated_alike(new: Features, old: Features) -> set[int]:
+    return old_dates(new) & old_dates(old)
+
+
+def same_numbered(new: Features, old: Features) -> set[str]:
+    """Formats both number alike ("the 7th Consultative Meeting")."""
+    return {f for f, n in new.ordinals.items() if old.ordinals.get(f) == n}
 
 
 def _gap(new: Features, old: Features) -> int:
@@ -63,8 +82,12 @@ def _gap(new: Features, old: Features) -> int:
 def _gate(new: Features, old: Features) -> str | None:
     if new.event_class != old.event_class:
         return f"{new.kind} vs {old.kind}"
+    numbered = {f for f in new.ordinals if f in old.ordinals} - same_numbered(new, old)
+    if numbered:
+        return f"another meeting of {_names(numbered)}"
     gap = _gap(new, old)
-    if gap > MAX_GAP.get(new.event_class, 1):
+    late = LATE_DAYS if same_numbered(new, old) else 0  # a late write-up names its number
+    if gap > max(MAX_GAP.get(new.event_class, 1), late):
         return f"{gap} days apart"
     formats_new, formats_old = new.main_formats, old.main_formats
     if formats_new and formats_old and not formats_new & formats_old:
@@ -116,6 +139,15 @@ def score(new: Features, old: Features) -> Verdict:
     formats = new.with_role("formats", 2) & old.with_role("formats", 2)
     if formats:
         add(3.0, f"format {_names(formats)}")
+    if numbered := same_numbered(new, old):
+        add(3.0, f"the same meeting of {_names(numbered)}, number {new.ordinals[min(numbered)]}")
+    if documents := new.with_role("documents") & old.with_role("documents"):
+        add(2.0, f"treaty {_names(documents)}")
+    if new.event_class == "ratification":
+        if bodies := new.with_role("bodies") & old.with_role("bodies"):
+            add(1.0, f"by {_names(bodies)}")
+        if dated := _dated_alike(new, old):
+            add(2.0, f"document of {date.fromordinal(min(dated))}")
     places = new.with_role("places") & old.with_role("places")
     if places:
         add(1.0, f"place {_names(places)}")

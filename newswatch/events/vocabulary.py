@@ -16,7 +16,7 @@ from newswatch.config.yamlfile import read_yaml, validation_message
 from newswatch.events.phrases import PhraseIndex
 
 BUNDLED_EVENTS = CONFIG_DIR / "events.yaml"
-ROLES = ("countries", "places", "formats", "foreign", "media", "bodies")
+ROLES = ("countries", "places", "formats", "foreign", "media", "bodies", "documents")
 
 
 class _Roles(BaseModel):
@@ -27,11 +27,13 @@ class _Roles(BaseModel):
     foreign: list[str] = []
     media: list[str] = []
     bodies: list[str] = []
+    documents: list[str] = []
 
 
 class _EventsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     roles: _Roles
+    partners: dict[str, list[str]] = {}
     triggers: dict[str, list[str]]
 
 
@@ -40,6 +42,7 @@ class Vocabulary:
     entities: PhraseIndex
     triggers: PhraseIndex
     role: dict[str, str]  # entity -> role; actors have none
+    partners: dict[str, str]  # a partner's leader -> the format of its summits with Central Asia
 
     def role_of(self, entity: str) -> str:
         return self.role.get(entity, "actor")
@@ -59,9 +62,15 @@ def load_vocabulary(events: Path | None = None, aliases: Path | None = None) -> 
             if entity not in table:
                 raise ConfigError(f"{path}: roles.{name}: {entity!r} is not in the alias table")
             role[entity] = name
+    partners = {}
+    for fmt, leaders in parsed.partners.items():
+        for leader in [fmt, *leaders]:
+            if leader not in table:
+                raise ConfigError(f"{path}: partners: {leader!r} is not in the alias table")
+        partners |= {leader: fmt for leader in leaders}
     spellings = [(name, s.rstrip("*")) for name, values in table.items() for s in values]
     triggers = [(kind, word) for kind, words in parsed.triggers.items() for word in words]
-    return Vocabulary(PhraseIndex(spellings), PhraseIndex(triggers, max_ending=10), role)
+    return Vocabulary(PhraseIndex(spellings), PhraseIndex(triggers, max_ending=10), role, partners)
 
 
 @lru_cache(maxsize=1)

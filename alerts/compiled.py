@@ -35,6 +35,8 @@ Decide = Callable[["ArticleState"], Result]
 _NO: Result = (False, 0.0, [])  # shared: callers never modify a result's spans
 # A term's key: one entry per slot, an atom (int) or the identity of an alias's spellings.
 TermKey = tuple[int | tuple[str, int], ...]
+# An alias's spellings: the atoms of its one-word spellings, and the keys of the others.
+Spellings = tuple[tuple[int, ...], tuple[tuple[int | None, TermKey], ...]]  # (first word, key)
 
 
 class ArticleState:
@@ -49,7 +51,7 @@ class ArticleState:
         self.titles = [f == "title" for f in self.fields]
         self.places: dict[TermKey, list[tuple[int, int]]] = {}
         self.leaves: dict[int, Result] = {}
-        self.spellings: dict[int, tuple[TermKey, ...]] = {}
+        self.spellings: dict[int, Spellings] = {}
 
     def slot_places(self, slot: int | tuple[str, int]) -> list[tuple[int, int]]:
         if isinstance(slot, int):
@@ -58,9 +60,16 @@ class ArticleState:
         key = (slot,)
         places = self.places.get(key)
         if places is None:
-            terms = self.spellings[slot[1]]
-            places = sorted({p for term in terms for p in self.term_places(term)})
-            self.places[key] = places
+            words, phrases = self.spellings[slot[1]]
+            found: set[tuple[int, int]] = set()
+            for atom in words:
+                hits = self.atom_hits.get(atom)
+                if hits:
+                    found.update(zip(hits, hits, strict=True))
+            for first, phrase in phrases:
+                if first is None or first in self.atom_hits:
+                    found.update(self.term_places(phrase))
+            places = self.places[key] = sorted(found)
         return places
 
     def term_places(self, key: TermKey) -> list[tuple[int, int]]:
@@ -103,7 +112,7 @@ class Compiler:
 
     def __init__(self, atom_of: Mapping[QueryWord, int]):
         self.atom_of = atom_of
-        self.spellings: dict[int, tuple[TermKey, ...]] = {}  # id(spellings) -> their keys
+        self.spellings: dict[int, Spellings] = {}  # id(spellings) -> their keys
         self._keep: list[object] = []  # spelling tuples stay alive, so their ids stay unique
         self._leaf_ids: dict[tuple[object, str | None, str], int] = {}
 
@@ -144,7 +153,14 @@ class Compiler:
     def _alias_key(self, spellings: tuple[Term, ...]) -> tuple[str, int]:
         if id(spellings) not in self.spellings:
             self._keep.append(spellings)
-            self.spellings[id(spellings)] = tuple(self.term_key(t) for t in spellings)
+            keys = [self.term_key(t) for t in spellings]
+            words = tuple(k[0] for k in keys if len(k) == 1 and isinstance(k[0], int))
+            phrases = tuple(
+                (k[0] if isinstance(k[0], int) else None, k)
+                for k in keys
+                if len(k) > 1 or not isinstance(k[0], int)
+            )
+            self.spellings[id(spellings)] = (words, phrases)
         return ("@", id(spellings))
 
     def _leaf(self, key: tuple[str, object], label: str, scope: str | None) -> Decide:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from newswatch.alerts.arabic_kazakh import matching_form
 from newswatch.alerts.morphology import ARABIC_KAZAKH, STEMMED, stem, text_language
@@ -25,8 +26,7 @@ class Document:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a named tuple: built for every article word, see Token
     norm: str  # normalised surface form (Arabic-script Kazakh: folded Cyrillic)
     key: str  # stem for Russian and English words, "" otherwise
     language: str | None  # whose morphology applies to this word

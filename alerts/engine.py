@@ -63,12 +63,18 @@ class TermHit:
 
 @dataclass(frozen=True)
 class Match:
+    """A rule that matched. Where its terms are and how its parts combined are worked out on
+    first use (deliveries, previews, the web view): with hundreds of rules per article that
+    cost more than deciding every rule, and rules without recipients never need them."""
+
     rule: str
     score: float
-    terms: list[TermHit]
-    # How the rule's parts combined: worked out on first use (deliveries, previews), since it
-    # walks the whole tree again with notes and cost more than deciding every rule.
+    find_terms: Callable[[], list[TermHit]] = field(repr=False, compare=False)
     explain: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def terms(self) -> list[TermHit]:
+        return self.find_terms()
 
     @cached_property
     def explanation(self) -> str:
@@ -254,7 +260,7 @@ class Matcher:
             return []
         explainer = _Explainer(words, atom_hits, self.atom_of, document)
         return [
-            Match(rule.name, score, _term_hits(words, spans, document), explainer.bind(rule))
+            Match(rule.name, score, _bind_terms(words, spans, document), explainer.bind(rule))
             for rule, score, spans in matched
         ]
 
@@ -298,6 +304,10 @@ def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int,
         for language, shape, variant in forms.suffixed:
             kind = _VARIANT if variant else _SUFFIXED
             yield f"{_SURFACE}{shape}", (kind, atom, language, len(shape))
+
+
+def _bind_terms(words, spans, document: Document) -> Callable[[], list[TermHit]]:
+    return lambda: _term_hits(words, spans, document)
 
 
 def _term_hits(words: Sequence[Word], spans: Iterable[tuple[int, int, str]], document: Document):

@@ -132,7 +132,7 @@ def describe(sessions, args: argparse.Namespace) -> str:
             }
             engine = (
                 f"SQLite {sqlite3.sqlite_version}, journal {pragmas['journal_mode']}, "
-                f"synchronous={pragmas['synchronous']} (2 = NORMAL), cache_size="
+                f"synchronous={pragmas['synchronous']} (1 = NORMAL), cache_size="
                 f"{pragmas['cache_size']}, wal_autocheckpoint={pragmas['wal_autocheckpoint']} pages"
             )
         else:

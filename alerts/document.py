@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from newswatch.alerts.arabic_kazakh import matching_form
 from newswatch.alerts.morphology import ARABIC_KAZAKH, STEMMED, stem, text_language
@@ -24,8 +26,7 @@ class Document:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a named tuple: built for every article word, see Token
     norm: str  # normalised surface form (Arabic-script Kazakh: folded Cyrillic)
     key: str  # stem for Russian and English words, "" otherwise
     language: str | None  # whose morphology applies to this word
@@ -41,6 +42,14 @@ def lead_end(text: str) -> int:
     return match.end() if match else 0
 
 
+@lru_cache(maxsize=200_000)  # news vocabularies repeat: each word is looked at once
+def _word_keys(norm: str, document_language: str | None) -> tuple[str, str, str | None]:
+    """(matching form, key, language) of a normalised word in an article of that language."""
+    language = text_language(norm, document_language)
+    form = matching_form(norm) if language == ARABIC_KAZAKH else norm
+    return form, (stem(form, language) if language in STEMMED else ""), language
+
+
 def analyse(document: Document) -> list[Word]:
     """The words of the title, then of the text; a title's last word and the text's first are
     never adjacent (``breaks``), so phrases and NEAR stay inside one of them."""
@@ -48,18 +57,9 @@ def analyse(document: Document) -> list[Word]:
     boundary = lead_end(document.text)
     for field, text in (("title", document.title or ""), ("text", document.text or "")):
         for i, token in enumerate(tokenize(text)):
-            language = text_language(token.norm, document.language)
-            norm = matching_form(token.norm) if language == ARABIC_KAZAKH else token.norm
+            norm, key, language = _word_keys(token.norm, document.language)
             where = field if field == "title" else ("lead" if token.start < boundary else "body")
             words.append(
-                Word(
-                    norm=norm,
-                    key=stem(norm, language) if language in STEMMED else "",
-                    language=language,
-                    field=where,
-                    start=token.start,
-                    end=token.end,
-                    breaks=token.breaks or i == 0,
-                )
+                Word(norm, key, language, where, token.start, token.end, token.breaks or i == 0)
             )
     return words

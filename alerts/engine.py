@@ -16,13 +16,14 @@ a word found (or that can match without any, e.g. NOT-only) are then evaluated o
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import ahocorasick
 
 from newswatch.alerts.arabic_kazakh import fold
+from newswatch.alerts.compiled import ArticleState, Compiler, Decide
 from newswatch.alerts.document import Document, Word, analyse
 from newswatch.alerts.evaluate import Evaluator
 from newswatch.alerts.morphology import ARABIC_KAZAKH, MIN_SUFFIXED_TERM, suffix_ok, term_forms
@@ -46,6 +47,7 @@ _SURFACE, _KEY, _END = "\x02", "\x03", "\x04"
 # Pattern kinds: exact word, stem key (per language), prefix, dictionary form + suffixes, stem
 # variant + suffixes. Entries are (kind, atom, language or None for any, length of the form).
 _EXACT, _STEM, _PREFIX, _SUFFIXED, _VARIANT = range(5)
+WORD_CACHE = 200_000  # distinct article words whose atoms are remembered (find_atoms)
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,22 @@ class TermHit:
 
 @dataclass(frozen=True)
 class Match:
+    """A rule that matched. Where its terms are and how its parts combined are worked out on
+    first use (deliveries, previews, the web view): with hundreds of rules per article that
+    cost more than deciding every rule, and rules without recipients never need them."""
+
     rule: str
     score: float
-    terms: list[TermHit]
-    explanation: str
+    find_terms: Callable[[], list[TermHit]] = field(repr=False, compare=False)
+    explain: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def terms(self) -> list[TermHit]:
+        return self.find_terms()
+
+    @cached_property
+    def explanation(self) -> str:
+        return self.explain()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -132,6 +146,12 @@ class Matcher:
     anchors: list[list[int]]
     requirements: list[list[frozenset[int]]]
     unanchored: list[int] = field(default_factory=list)  # NOT-only rules: always evaluated
+    decide: list[Decide] = field(default_factory=list)  # each rule compiled (compiled.py)
+    spellings: dict = field(default_factory=dict)  # alias keys of the compiled rules
+    # (norm, key, language) of an article word -> the atoms it matches (find_atoms).
+    _word_atoms: dict[tuple[str, str, str | None], tuple[int, ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def from_rules(cls, rules: Sequence[Rule]) -> Matcher:
@@ -157,22 +177,43 @@ class Matcher:
             automaton.add_word(pattern, tuple(entries))
         if patterns:
             automaton.make_automaton()
-        return cls(list(rules), automaton, atom_of, anchors, requirements, unanchored)
+        compiler = Compiler(atom_of)
+        decide = [compiler.rule(rule.query) for rule in rules]
+        return cls(
+            list(rules),
+            automaton,
+            atom_of,
+            anchors,
+            requirements,
+            unanchored,
+            decide,
+            compiler.spellings,
+        )
 
     def find_atoms(self, words: Sequence[Word]) -> dict[int, list[int]]:
         """Which query words occur in the article, and at which of its words."""
         if not words or self.automaton.kind != ahocorasick.AHOCORASICK:
             return {}
-        parts, starts, offset = [], [], 0
-        for word in words:
-            segment = f"{_SURFACE}{word.norm}{_KEY}{word.key}{_END}"
-            parts.append(segment)
-            starts.append(offset)
-            offset += len(segment)
         hits: dict[int, list[int]] = {}
-        for end, entries in self.automaton.iter("".join(parts)):
-            index = bisect_right(starts, end) - 1
-            word = words[index]
+        cache = self._word_atoms
+        for index, word in enumerate(words):
+            atoms = cache.get((word.norm, word.key, word.language))
+            if atoms is None:
+                atoms = self._atoms_of(word)
+            for atom in atoms:
+                places = hits.get(atom)
+                if places is None:
+                    hits[atom] = [index]
+                else:
+                    places.append(index)
+        return hits
+
+    def _atoms_of(self, word: Word) -> tuple[int, ...]:
+        """The query words one article word matches, kept per distinct word: an article's
+        words are mostly ones seen in earlier articles."""
+        atoms: dict[int, None] = {}
+        segment = f"{_SURFACE}{word.norm}{_KEY}{word.key}{_END}"
+        for _, entries in self.automaton.iter(segment):
             for kind, atom, language, length in entries:
                 if language is not None:
                     if word.language != language:
@@ -181,10 +222,12 @@ class Matcher:
                         language, word.norm[:length], word.norm[length:], kind == _VARIANT
                     ):
                         continue
-                places = hits.setdefault(atom, [])
-                if not places or places[-1] != index:
-                    places.append(index)
-        return hits
+                atoms[atom] = None
+        if len(self._word_atoms) >= WORD_CACHE:
+            self._word_atoms.clear()
+        found = tuple(atoms)
+        self._word_atoms[(word.norm, word.key, word.language)] = found
+        return found
 
     def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:
         """Rules whose requirements the words found can meet (the others cannot match)."""
@@ -201,7 +244,8 @@ class Matcher:
     def match(self, document: Document) -> list[Match]:
         words = analyse(document)
         atom_hits = self.find_atoms(words)
-        evaluator = Evaluator(words, atom_hits, self.atom_of)
+        state = ArticleState(words, atom_hits)
+        state.spellings = self.spellings
         matched = []
         for index in self.candidates(atom_hits):
             rule = self.rules[index]
@@ -209,22 +253,38 @@ class Matcher:
                 continue
             if rule.sources and document.source not in rule.sources:
                 continue
-            outcome = evaluator.evaluate(rule.query)
-            if outcome.ok and outcome.score >= rule.min_score:
-                matched.append(rule)
+            ok, score, spans = self.decide[index](state)
+            if ok and score >= rule.min_score:
+                matched.append((rule, score, spans))
         if not matched:
             return []
-        # Explanations only for the rules that matched: most candidates do not.
-        texts = {"title": document.title or "", "text": document.text or ""}
-        explainer = Evaluator(words, atom_hits, self.atom_of, explain=True, texts=texts)
-        explainer._places = evaluator._places
-        results = []
-        for rule in matched:
-            outcome = explainer.evaluate(rule.query)
-            hits = _term_hits(words, outcome.spans, document)
-            head = f"{rule.name}: score {outcome.score:g} (min_score {rule.min_score:g})"
-            results.append(Match(rule.name, outcome.score, hits, "\n".join([head, *outcome.notes])))
-        return results
+        explainer = _Explainer(words, atom_hits, self.atom_of, document)
+        return [
+            Match(rule.name, score, _bind_terms(words, spans, document), explainer.bind(rule))
+            for rule, score, spans in matched
+        ]
+
+
+class _Explainer:
+    """One article's explaining Evaluator, made when the first explanation is asked for."""
+
+    def __init__(self, words, atom_hits, atom_of, document: Document):
+        self.words, self.atom_hits, self.atom_of = words, atom_hits, atom_of
+        self.document = document
+        self.evaluator: Evaluator | None = None
+
+    def bind(self, rule: Rule) -> Callable[[], str]:
+        return lambda: self.explain(rule)
+
+    def explain(self, rule: Rule) -> str:
+        if self.evaluator is None:
+            texts = {"title": self.document.title or "", "text": self.document.text or ""}
+            self.evaluator = Evaluator(
+                self.words, self.atom_hits, self.atom_of, explain=True, texts=texts
+            )
+        outcome = self.evaluator.evaluate(rule.query)
+        head = f"{rule.name}: score {outcome.score:g} (min_score {rule.min_score:g})"
+        return "\n".join([head, *outcome.notes])
 
 
 def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int, str | None, int]]]:
@@ -246,6 +306,10 @@ def _patterns(word: QueryWord, atom: int) -> Iterable[tuple[str, tuple[int, int,
             yield f"{_SURFACE}{shape}", (kind, atom, language, len(shape))
 
 
+def _bind_terms(words, spans, document: Document) -> Callable[[], list[TermHit]]:
+    return lambda: _term_hits(words, spans, document)
+
+
 def _term_hits(words: Sequence[Word], spans: Iterable[tuple[int, int, str]], document: Document):
     order = {"title": 0, "lead": 1, "body": 2}
     seen: dict[tuple[str, str, int, int], TermHit] = {}
@@ -253,8 +317,7 @@ def _term_hits(words: Sequence[Word], spans: Iterable[tuple[int, int, str]], doc
         field_name = words[first].field
         source = document.title if field_name == "title" else document.text
         start, end = words[first].start, words[last].end
-        seen.setdefault(
-            (label, field_name, start, end),
-            TermHit(label, field_name, start, end, source[start:end]),
-        )
+        key = (label, field_name, start, end)
+        if key not in seen:
+            seen[key] = TermHit(label, field_name, start, end, source[start:end])
     return sorted(seen.values(), key=lambda h: (order[h.field], h.start, h.term))

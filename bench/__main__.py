@@ -2,8 +2,8 @@
 checkout, prints measured figures against their goals, and writes bench/results/latest.md with
 the table, the machine's load and every benchmark's own output.
 
-    python -m bench [--pages 300] [--articles 5000] [--rules-articles 300] [--cycles 20]
-                    [--postgres URL] [--skip pipeline,neardup,matching,soak]
+    python -m bench [--pages 300] [--articles 5000] [--rules-articles 300] [--cycles 5]
+                    [--polls 500] [--postgres URL] [--skip pipeline,neardup,matching,soak]
 
 Sizes default to what a loaded 2-core machine finishes in about ten minutes; a measure taken
 at a smaller size than its goal names says so in the table. A benchmark that cannot run
@@ -168,32 +168,54 @@ def matching(args: argparse.Namespace, report: Report) -> None:
     report.measures.append(measure)
     run = run_bench(
         "bench.matching", "--rules", "1000", "--articles", str(args.rules_articles),
-        "--naive-articles", "10",
+        "--naive-articles", "0",
     )  # fmt: skip
     report.runs.append(run)
-    found = find(rf"^compiled matcher\s+\d+\s+{NUMBER}", run.output)
+    row = rf"\s+\d+\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}"
+    found = find(rf"^compiled matcher{row}", run.output)
+    full = find(rf"^\+ terms, explanations{row}", run.output)
     if run.error or not found:
         measure.note = run.error or "no compiled-matcher row in the output"
         return
-    measure.value = f"{found.group(1)} ms"
-    measure.met = verdict(float(found.group(1)), 2.0, at_least=False)
-    measure.note = f"{args.rules_articles} articles"
+    wall, cpu = float(found.group(1)), float(found.group(4))
+    measure.value = f"{wall:.2f} ms (CPU: {cpu:.2f} ms)"
+    measure.met = verdict(wall, 2.0, at_least=False)
+    if wall > 2.0 >= cpu:
+        measure.met = "CPU only"
+    measure.note = f"{args.rules_articles} articles; wall clock, CPU time of the process"
+    if full:
+        measure.note += (
+            f"; with every match's terms and explanation (what a delivery builds) "
+            f"{full.group(1)} ms (CPU: {full.group(4)} ms)"
+        )
 
 
 def soak(args: argparse.Namespace, report: Report) -> None:
     measure = Measure("daemon RSS after 500 cycles, and growth over them", "≤ 250 MB, ≤ 5 %")
     report.measures.append(measure)
-    run = run_bench("bench.soak", "--cycles", str(args.cycles))
+    run = run_bench(
+        "bench.soak", "--cycles", str(args.cycles), "--interval", "1", "--polls", str(args.polls)
+    )
     report.runs.append(run)
+    growth = find(r"^\| RSS growth over polls (\d+)–(\d+) \| ([0-9.]+) → ([0-9.]+) MiB", run.output)
     marks = find(r"^\| RSS at cycles [^|]*\| ([0-9. /]+) \|", run.output)
-    if run.error or not marks:
+    if run.error or not (growth or marks):
         measure.note = run.error or "no RSS row in the output"
         return
-    rss = [float(v) for v in marks.group(1).split("/")]
-    growth = (rss[-1] - rss[0]) / rss[0] * 100
-    measure.value = f"{rss[-1] * 1.048576:.0f} MB, {growth:+.1f} %"
-    measure.met = "yes" if rss[-1] * 1.048576 <= 250 and growth <= 5 else "no"
-    measure.note = f"after {args.cycles} cycles, not 500; growth from the first mark ({rss[0]} MiB)"
+    if growth:
+        first, last = float(growth.group(3)), float(growth.group(4))
+        polls = int(growth.group(2))
+        what = f"{args.cycles} story cycles, then {polls} polls of every source"
+        base = f"growth from poll {growth.group(1)} ({first} MiB)"
+    else:
+        rss = [float(v) for v in marks.group(1).split("/")]
+        first, last, polls = rss[0], rss[-1], args.cycles
+        what, base = f"after {args.cycles} cycles", f"growth from the first mark ({first} MiB)"
+    grown = (last - first) / first * 100
+    measure.value = f"{last * 1.048576:.0f} MB, {grown:+.1f} %"
+    measure.met = "yes" if last * 1.048576 <= 250 and grown <= 5 else "no"
+    short = "" if polls >= 500 else ", not 500"
+    measure.note = f"{what}{short}; {base}"
 
 
 BENCHES: dict[str, Callable[[argparse.Namespace, Report], None]] = {
@@ -236,7 +258,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--articles", type=int, default=5000, help="near-dup store size")
     parser.add_argument("--rules-articles", type=int, default=300)
-    parser.add_argument("--cycles", type=int, default=20, help="daemon soak cycles")
+    parser.add_argument("--cycles", type=int, default=5, help="daemon soak: new-story cycles")
+    parser.add_argument("--polls", type=int, default=500, help="daemon soak: polls after them")
     parser.add_argument("--postgres", help="SQLAlchemy URL (default: a fresh local database)")
     parser.add_argument("--skip", default="", help="comma-separated: " + ",".join(BENCHES))
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 """Near-duplicate detection at scale: precision and recall of copy detection, time of one
 lookup-and-insert, and memory, on a generated corpus with known copies.
 
-    python -m bench.neardup [--articles 100000] [--database URL]
+    python -m bench.neardup [--articles 100000] [--database URL] [--search-index on|off]
 
 The corpus: originals of 5 paragraphs drawn from the fixture articles' vocabulary (Zipf
 weighted), copies of some of them with 5-30% of their words edited (paragraphs cut, a paragraph
@@ -13,13 +13,18 @@ own transaction, exactly as the crawler stores it.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
+import sqlite3
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
@@ -108,6 +113,41 @@ def corpus(size: int, seed: int) -> list[Item]:
     return items
 
 
+def drop_search_index(session: Session) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            session.execute(text(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}"))
+    else:
+        session.execute(text("DROP INDEX IF EXISTS ix_articles_fts"))
+
+
+def describe(sessions, args: argparse.Namespace) -> str:
+    """What the figures depend on besides the code: printed with them, so runs compare."""
+    with sessions() as session:
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
+            pragmas = {
+                name: session.execute(text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous", "cache_size", "wal_autocheckpoint")
+            }
+            engine = (
+                f"SQLite {sqlite3.sqlite_version}, journal {pragmas['journal_mode']}, "
+                f"synchronous={pragmas['synchronous']} (1 = NORMAL), cache_size="
+                f"{pragmas['cache_size']}, wal_autocheckpoint={pragmas['wal_autocheckpoint']} pages"
+            )
+        else:
+            settings = {
+                name: session.execute(text(f"SHOW {name}")).scalar()
+                for name in ("server_version", "synchronous_commit", "shared_buffers", "fsync")
+            }
+            engine = "PostgreSQL " + ", ".join(f"{k}={v}" for k, v in settings.items())
+    return (
+        f"{engine}; full-text search index {args.search_index}; one transaction per article "
+        f"(commit timed apart); medians over the second half ({args.articles // 2:,}-"
+        f"{args.articles:,} articles stored); {os.cpu_count()} CPUs"
+    )
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize() / 1e6
@@ -118,6 +158,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--database", help="SQLAlchemy URL (default: a new SQLite file)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--search-index",
+        choices=("on", "off"),
+        default="on",
+        help="off: drop the full-text index (migration 0009) first, to see what it costs",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -130,6 +176,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newswatch-neardup-") as tmp:
         url = args.database or f"sqlite:///{Path(tmp) / 'neardup.db'}"
         sessions = open_database(url)
+        if args.search_index == "off":
+            with sessions.begin() as session:
+                drop_search_index(session)
+        conditions = describe(sessions, args)
         with sessions.begin() as session:
             sync_sources(
                 session,
@@ -183,6 +233,7 @@ def main() -> None:
     last = timings[-max(len(timings) // 10, 1) :]  # the last 10%: at the full index size
 
     print()
+    print(f"conditions: {conditions}; machine load average at the end {os.getloadavg()[0]:.1f}")
     print(f"{'measure':44} {'value':>10}  goal")
     print(f"{'copies found (recall)':44} {recall:10.4f}  >= 0.97")
     print(f"{'attachments that were right (precision)':44} {precision:10.4f}  >= 0.97")

@@ -3,6 +3,11 @@ every --interval seconds while a new matching story appears on the khovar-en fee
 Reports the daemon's memory (RSS) over the run and new-item-to-email latency.
 
     python -m bench.soak [--cycles 25] [--interval 2] [--sources khovar-en,kazpravda,tengrinews]
+                         [--polls 500]
+
+--polls: after the stories, the daemon keeps polling (nothing new: pages answered 304 or
+unchanged) until every source was polled that many more times; RSS after each poll, and its
+growth, are reported. The 30 distinct stories bound the story cycles, not the polls.
 
 Latency runs from publication until the poll loop (every 20 ms) sees the story's emails for
 both recipients of tests/data/rules.yaml. It includes waiting for the next poll of the feed, up
@@ -172,6 +177,51 @@ def one_cycle(world: DaemonWorld, daemon: Daemon, clock: PollClock, story: Story
     )
 
 
+def keep_polling(daemon: Daemon, polls: int, interval: int) -> list[tuple[int, int]]:
+    """After the stories: the daemon keeps polling every source (pages unchanged, answered 304
+    or skipped by their hash) until FEED_SOURCE was crawled `polls` more times; the RSS after
+    each of those crawls, as (poll, KiB). Checked every half interval: reading the growing log
+    every TICK would compete with the daemon for the CPU."""
+    start = len(daemon.events("crawled", source=FEED_SOURCE))
+    marks: list[tuple[int, int]] = []
+    deadline = time.monotonic() + interval + 120
+    assert daemon.process is not None
+    while not marks or marks[-1][0] < polls:
+        alive(daemon)
+        done = len(daemon.events("crawled", source=FEED_SOURCE)) - start
+        if done > (marks[-1][0] if marks else 0):
+            marks.append((done, proc_status_kib(daemon.process.pid)))
+            deadline = time.monotonic() + interval + 120
+        elif time.monotonic() > deadline:
+            raise SystemExit(f"no poll of {FEED_SOURCE} in {interval + 120} s after poll {done}")
+        time.sleep(max(interval / 2, 0.2))
+    return marks
+
+
+def poll_rows(marks: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """RSS over the polls after the stories: at a few marks, and its growth from the first."""
+    if not marks:
+        return []
+    wanted = [1, 50, 100, 250, 500, 1000, marks[-1][0]]
+    shown = {}
+    for n in wanted:
+        mark = next((m for m in marks if m[0] >= n), None)
+        if mark is not None:
+            shown[mark[0]] = mark[1]
+    first, last = marks[0][1], marks[-1][1]
+    return [
+        ("polls of every source after the stories", f"{marks[-1][0]}"),
+        (
+            f"RSS after polls {', '.join(map(str, shown))} (MiB)",
+            " / ".join(mib(v) for v in shown.values()),
+        ),
+        (
+            f"RSS growth over polls {marks[0][0]}–{marks[-1][0]}",
+            f"{mib(first)} → {mib(last)} MiB ({(last - first) / first * 100:+.1f} %)",
+        ),
+    ]
+
+
 def duplicates(world: DaemonWorld, stories: list[Story]) -> int:
     """Copies beyond one per recipient and story; a missing copy fails the run."""
     extra = 0
@@ -225,6 +275,7 @@ def report(args, sources: list[str], result: dict) -> None:
             f"RSS at cycles {', '.join(map(str, marks))} (MiB)",
             " / ".join(mib(cycles[n - 1].rss_kib) for n in marks),
         ),
+        *poll_rows(result["polls"]),
         ("peak RSS, VmHWM (MiB)", mib(result["hwm"])),
         ("emails received", f"{result['emails']} ({result['seed']} of the seed stories)"),
         ("duplicates", str(result["duplicates"])),
@@ -257,6 +308,7 @@ def soak(world: DaemonWorld, args, sources: list[str]) -> dict:
     stories = [relations_story(i) for i in range(args.cycles)]
     timeout = args.interval + 60
     result["cycles"] = [one_cycle(world, daemon, clock, s, timeout) for s in stories]
+    result["polls"] = keep_polling(daemon, args.polls, args.interval) if args.polls else []
     result["hwm"] = proc_status_kib(pid, "VmHWM")
     stopping = time.monotonic()
     result["exit"] = daemon.terminate()
@@ -282,6 +334,12 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=25)
     parser.add_argument("--interval", type=int, default=2, help="poll interval, whole seconds")
     parser.add_argument("--sources", default="khovar-en,kazpravda,tengrinews")
+    parser.add_argument(
+        "--polls",
+        type=int,
+        default=0,
+        help="then keep the daemon polling every source this many more times (RSS over them)",
+    )
     args = parser.parse_args()
     if not 1 <= args.cycles <= MAX_CYCLES:
         parser.error(f"--cycles must be 1..{MAX_CYCLES}: there are {MAX_CYCLES} distinct stories")

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import Dialect, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from newswatch.storage import dedup_pg
 from newswatch.storage.models import Article, ArticleVersion, LshBand, Story
 from newswatch.storage.neardup import BANDS, THRESHOLD, Sketch, sketch
 from newswatch.storage.repository import NewArticle, add_urls
@@ -114,6 +115,10 @@ class _Cursor:
         connection = session.connection()
         self.driver = _driver(connection.dialect)
         self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # psycopg 3 (PostgreSQL) can pipeline statements: the store path's two round trips
+        self.pipelined = connection.dialect.name == "postgresql" and hasattr(
+            self._cursor.connection, "pipeline"
+        )
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self._cursor.execute(self.driver.sql(statement), params)
@@ -121,6 +126,12 @@ class _Cursor:
 
     def run(self, statement: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(self.driver.sql(statement), params)
+
+    def pipeline(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
+        """PostgreSQL: the statements in order, in one round trip (dedup_pg.pipeline)."""
+        return dedup_pg.pipeline(
+            self._cursor, [(self.driver.sql(sql), params) for sql, params in statements]
+        )
 
     def insert(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
         """Insert rows of equal width with one statement."""
@@ -151,12 +162,23 @@ class StoreOutcome:
 def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     signature = sketch(new.text)  # outside the lock: the costly part
     cursor = _Cursor(session)
-    cursor.run(_LOCK)  # the writers' lock, first: check-then-insert decisions never race
-    session.flush()  # anything the caller added, before statements the ORM does not see
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:
         urls.setdefault(alias, "alias")
-    found = cursor.rows(_lookup(len(urls)), [*urls, new.canonical_url, new.content_hash])
+    lookup = (_lookup(len(urls)), [*urls, new.canonical_url, new.content_hash])
+    near_rows = None
+    if cursor.pipelined:
+        session.flush()  # first here: the lock and the lookups below go out together
+        statements = [(dedup_pg.ASYNC_COMMIT, ()), (_LOCK, ()), lookup]
+        if signature is not None:  # sent ahead: ignored when the URL or text is known
+            statements.append((_CANDIDATES, signature.band_keys))
+        answers = cursor.pipeline(statements)
+        found = answers[2]
+        near_rows = answers[3] if signature is not None else None
+    else:
+        cursor.run(_LOCK)  # the writers' lock, first: check-then-insert decisions never race
+        session.flush()  # anything the caller added, before statements the ORM does not see
+        found = cursor.rows(*lookup)
     known = next((row[1] for row in found if row[0] == 0), None)
     if known is not None:
         article = session.get_one(Article, known)
@@ -175,16 +197,46 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     score, reason = None, "new"
     if same_text is not None:
         match, score, reason = Copy(same_text[0], same_text[1]), 1.0, "content"
-    elif signature is not None and (near := _nearest(cursor, signature)):
+    elif signature is not None and (near := _nearest(cursor, signature, near_rows)):
         match, score = near
         reason = "near"
-    stored = _insert(session, cursor, new, signature, match, reason, score)
-    now = cursor.driver.timestamp(utcnow())
-    # none of them is known: checked above, under the lock
-    cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
+    if cursor.pipelined:
+        stored = _insert_pg(cursor, new, signature, match, reason, score, urls)
+    else:
+        stored = _insert(session, cursor, new, signature, match, reason, score)
+        now = cursor.driver.timestamp(utcnow())
+        # none of them is known: checked above, under the lock
+        cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
     if match is not None:
         _refresh_story(session, stored.story_id)
     return StoreOutcome("new", stored.id, stored.story_id or 0, reason, score)
+
+
+def _insert_pg(
+    cursor: _Cursor,
+    new: NewArticle,
+    signature: Sketch | None,
+    match: Copy | None,
+    reason: str,
+    score: float | None,
+    urls: dict[str, str],
+) -> Copy:
+    """Story (when the article starts one), article, bands and URLs: one statement."""
+    stamp = cursor.driver.timestamp
+    now = stamp(utcnow())
+    values = dedup_pg.article_values(
+        new, stamp, now, reason, score, match.id if match is not None else None,
+        signature.to_bytes() if signature is not None else None,
+    )  # fmt: skip
+    keys = sorted(set(signature.band_keys)) if signature is not None else []
+    rest = [now, keys, now, list(urls), list(urls.values())]
+    if match is not None and match.story_id is not None:
+        params = [match.story_id, *values, *rest]
+        [(article_id, story_id)] = cursor.rows(dedup_pg.INSERT_INTO_STORY, params)
+    else:
+        story = [new.title, stamp(new.published), now, now]
+        [(article_id, story_id)] = cursor.rows(dedup_pg.INSERT_WITH_STORY, [*story, *values, *rest])
+    return Copy(article_id, story_id)
 
 
 def _insert(
@@ -245,11 +297,16 @@ def _index(cursor: _Cursor, article_id: int, signature: Sketch | None) -> None:
     cursor.insert(_INSERT_BANDS, [(key, article_id, now) for key in keys])
 
 
-def _nearest(cursor: _Cursor, signature: Sketch) -> tuple[Copy, float] | None:
+def _nearest(
+    cursor: _Cursor, signature: Sketch, rows: list[tuple[Any, ...]] | None = None
+) -> tuple[Copy, float] | None:
     """The most similar indexed article above THRESHOLD: the articles sharing the most bands
-    are the candidates, the signatures' agreement (estimated Jaccard) decides."""
+    are the candidates (``rows``, when already fetched), the signatures' agreement (estimated
+    Jaccard) decides."""
     best: tuple[float, int, Copy] | None = None
-    for article_id, story_id, data in cursor.rows(_CANDIDATES, signature.band_keys):
+    if rows is None:
+        rows = cursor.rows(_CANDIDATES, signature.band_keys)
+    for article_id, story_id, data in rows:
         if data is None:
             continue
         scored = (

@@ -80,3 +80,10 @@ def test_rules_test_tries_a_disabled_rule(tmp_path: Path) -> None:
     assert "rule 'dormant' is disabled" in result.stderr
     assert "1 of 1 stored articles match rule 'dormant'" in result.stdout
     assert "dormant" not in cli.run("rules", "list", "--rules", str(rules)).stdout
+
+
+def test_run_workers_must_be_one_to_sixty_four(tmp_path: Path) -> None:
+    """`run --workers N` is crawl.extract_workers for this daemon; out of range, no daemon."""
+    for bad in ("0", "65"):
+        result = _cli(tmp_path).run("run", "--workers", bad, check=False)
+        assert result.returncode == 2 and "--workers" in result.stderr

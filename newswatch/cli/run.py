@@ -36,6 +36,16 @@ def run(
             "`distributed.*`) for `newswatch worker` processes, instead of crawling here.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes extracting pages beside the downloading one (overrides "
+            "`crawl.extract_workers`; 1: extract on the reactor thread).",
+        ),
+    ] = None,
 ) -> None:
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
@@ -68,11 +78,16 @@ def run(
             if stop.wait(settings.daemon.standby_poll_seconds):
                 raise typer.Exit(0) from None
     # SIGTERM from here until the daemon installs its own handlers still means "stop, exit 0"
-    raise typer.Exit(_run_daemon(app, leadership, stop, alert_backlog, distributed))
+    raise typer.Exit(_run_daemon(app, leadership, stop, alert_backlog, distributed, workers))
 
 
 def _run_daemon(
-    app, leadership, stop: _StandbyStop, alert_backlog: bool, distributed: bool = False
+    app,
+    leadership,
+    stop: _StandbyStop,
+    alert_backlog: bool,
+    distributed: bool = False,
+    workers: int | None = None,
 ) -> int:
     from newswatch.crawler.runner import run_on_reactor
     from newswatch.scheduler.daemon import Daemon
@@ -82,7 +97,10 @@ def _run_daemon(
     def loader():
         settings, sources = app.reload()
         settings = with_backlog(settings, alert_backlog)
-        return settings.model_copy(update={"database_url": database}), sources
+        update: dict[str, object] = {"database_url": database}
+        if workers is not None:  # --workers, also after a reload (SIGHUP)
+            update["crawl"] = settings.crawl.model_copy(update={"extract_workers": workers})
+        return settings.model_copy(update=update), sources
 
     daemons: list[Daemon] = []
 

@@ -1,0 +1,96 @@
+"""store_article decides the same on SQLite and on PostgreSQL, whose path pipelines the lock
+and lookups and writes a new article with one statement (storage/dedup_pg.py): every outcome,
+the rows it writes, and the story's canonical copy and count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from newswatch.storage.db import open_database
+from newswatch.storage.dedup import store_article
+from newswatch.storage.models import Article, ArticleUrl, ArticleVersion, LshBand, Story
+from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
+from newswatch.storage.textkeys import content_hash
+from tests.conftest import fresh_postgres_database
+
+ORIGINAL = (
+    "Делегация Таджикистана прибыла в Астану для переговоров о водно-энергетическом "
+    "сотрудничестве и транзите грузов через территорию Казахстана в страны Европы, "
+    "стороны обсудили строительство новой гидроэлектростанции на реке Вахш, поставки "
+    "зерна и муки, совместные проекты в сфере образования и здравоохранения, а также "
+    "подготовку визита президента в следующем месяце"
+)
+WORDS = ORIGINAL.split()
+COPY = " ".join([*WORDS[:-6], "сообщает", "агентство", "со", "ссылкой", "на", "МИД"])
+OTHER = " ".join(reversed(WORDS))
+PUBLISHED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def _new(url: str, text: str, source: str = "a", **extra) -> NewArticle:
+    return NewArticle(
+        source_id=source, url=url, canonical_url=url, title=url.rsplit("/", 1)[-1],
+        text=text, content_hash=content_hash(text), published=PUBLISHED, **extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sessions(request, tmp_path) -> Iterator[sessionmaker[Session]]:
+    if request.param == "sqlite":
+        yield open_database(f"sqlite:///{tmp_path / 'store.db'}")
+        return
+    with fresh_postgres_database() as url:
+        made = open_database(url)
+        yield made
+        made.kw["bind"].dispose()
+
+
+def _store(sessions: sessionmaker[Session], new: NewArticle):
+    with sessions() as session:
+        outcome = store_article(session, new)
+        session.commit()
+    return outcome
+
+
+def test_every_outcome_on_both_backends(sessions) -> None:
+    with sessions.begin() as session:
+        sync_sources(session, [SourceRecord(s, s, ["ru"], "feed") for s in ("a", "b", "c")])
+    first = _store(
+        sessions, _new("https://a.example/1", ORIGINAL, alias_urls=["https://a.example/amp/1"])
+    )
+    assert (first.status, first.reason) == ("new", "new")
+    near = _store(
+        sessions, _new("https://b.example/9", COPY, "b", cited_urls=["https://a.example/1"])
+    )
+    assert (near.status, near.reason, near.story_id) == ("new", "near", first.story_id)
+    assert near.score is not None and near.score >= 0.3
+    exact = _store(sessions, _new("https://c.example/5", ORIGINAL, "c"))
+    assert (exact.status, exact.reason, exact.story_id) == ("new", "content", first.story_id)
+    assert _store(sessions, _new("https://a.example/amp/1", ORIGINAL)).reason == "url"
+    assert _store(sessions, _new("https://a.example/2", ORIGINAL)).reason == "content"
+    edited = _store(sessions, _new("https://a.example/1", ORIGINAL + " Обновлено."))
+    assert (edited.status, edited.article_id) == ("updated", first.article_id)
+    other = _store(sessions, _new("https://b.example/10", OTHER, "b"))
+    assert (other.reason, other.story_id != first.story_id) == ("new", True)
+
+    with sessions() as session:
+        story = session.get_one(Story, first.story_id)
+        assert story.article_count == 3
+        assert story.canonical_article_id == first.article_id  # the copy cites it
+        assert story.first_published == PUBLISHED
+        assert session.get_one(Story, other.story_id).canonical_article_id == other.article_id
+        article = session.get_one(Article, near.article_id)
+        assert (article.dedup_reason, article.matched_article_id) == ("near", first.article_id)
+        assert article.cited_urls == ["https://a.example/1"]
+        assert article.published == PUBLISHED and article.version == 1
+        assert article.fetched_at.tzinfo is not None
+        urls = dict(session.execute(select(ArticleUrl.url, ArticleUrl.reason)).all())
+        assert urls["https://a.example/amp/1"] == "alias"
+        assert urls["https://a.example/2"] == "same_content"
+        assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 1
+        bands = session.scalar(select(func.count()).where(LshBand.article_id == near.article_id))
+        assert 30 <= bands <= 42  # distinct band keys of its sketch

@@ -132,6 +132,9 @@ class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     auth: SecretStr | None = None
+    # where readers reach `newswatch web` (https://newswatch.example.org): alert emails link
+    # each story to its page there, with the full explanation of the match
+    base_url: str | None = None
 
 
 class DistributedSettings(BaseModel):

@@ -65,11 +65,13 @@ def _event_of(session: Session, article: Article) -> int:
     return link_stored(session, article)
 
 
-def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> list[NewDelivery]:
+def _deliveries_for(
+    session: Session, matcher: Matcher, article: Article, muted: set[str]
+) -> list[NewDelivery]:
     document = _document(article)
     rules = {rule.name: rule for rule in matcher.rules}
     deliveries = []
-    matches = matcher.match(document)
+    matches = [m for m in matcher.match(document) if m.rule not in muted]
     event_id = _event_of(session, article) if matches else 0
     for match in matches:
         rule = rules[match.rule]
@@ -111,7 +113,10 @@ def evaluate_new(
                 articles_due = [a for a in articles if a.id not in backlog]
             else:
                 articles_due = articles
-            deliveries = [d for a in articles_due for d in _deliveries_for(session, matcher, a)]
+            muted = outbox.muted_rules(session)  # muted from the web view: nothing queued
+            deliveries = [
+                d for a in articles_due for d in _deliveries_for(session, matcher, a, muted)
+            ]
             report.queued += outbox.enqueue(session, deliveries)
             outbox.mark_checked(session, [a.id for a in articles])
             report.checked += len(articles)
@@ -229,7 +234,12 @@ def deliver(
         for message in outbox.unsent_messages(session, ignore_backoff=ignore_backoff):
             with fence():
                 _send_stored(session, settings, report, message)
-        due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
+        muted = outbox.muted_rules(session)  # their deliveries wait until unmuted
+        due = [
+            d
+            for d in outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
+            if d.rule not in muted
+        ]
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
             rule = None if delivery.mode == "immediate" else delivery.rule

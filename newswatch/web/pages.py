@@ -26,11 +26,11 @@ def stream_page(request: Request) -> Response:
     site: Site = request.app.state.site
     chosen = stream_filter(request)
     with site.sessions() as session:
-        stories = queries.stream(session, chosen)
+        entries = queries.stream_events(session, chosen)
         return site.page(
             request,
             "stream.html",
-            stories=stories,
+            entries=entries,
             chosen=chosen,
             languages=site.languages,
             canonical=_canonical,

@@ -37,17 +37,37 @@ class OtherCopy:
 
 @dataclass(frozen=True)
 class AlertItem:
-    rule: str
+    """One entry: a story (its original report first) and every rule that matched it."""
+
+    rules: Sequence[str]
     title: str
     text: str
     source: str
     url: str
-    published: str | None
+    published: str | None  # in the publisher's zone, with the zone
     language: str | None
     score: float
-    terms: Sequence[dict]
-    explanation: str
+    terms: Sequence[dict]  # where the words matched, in this report's title and text
+    matched: str  # the matched words, one readable line
     others: Sequence[OtherCopy] = ()
+    page_url: str | None = None  # the story's web page: the full explanation
+
+
+MAX_WORDS = 10
+_FIELDS = {"title": 0, "lead": 1, "body": 2}
+
+
+def matched_words(terms: Sequence[dict], limit: int = MAX_WORDS) -> str:
+    """ "Tokayev, Rahmon, talks, visit": each matched word once, the title's first."""
+    ordered = sorted(terms, key=lambda t: (_FIELDS.get(t.get("field", ""), 3), t.get("start", 0)))
+    words: dict[str, str] = {}
+    for term in ordered:
+        text = one_line(term.get("text", ""))
+        if text:
+            words.setdefault(text.casefold(), text)
+    shown = list(words.values())
+    more = f", +{len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
 
 
 def one_line(value: str) -> str:
@@ -56,7 +76,7 @@ def one_line(value: str) -> str:
 
 
 def subject_for(items: Sequence[AlertItem]) -> str:
-    rules = sorted({item.rule for item in items})
+    rules = sorted({rule for item in items for rule in item.rules})
     head = one_line(items[0].title) or "(untitled)"
     more = f" (+{len(items) - 1} more)" if len(items) > 1 else ""
     subject = f"[newswatch] {', '.join(rules)}: {head}"
@@ -77,14 +97,15 @@ def _templates() -> Environment:
 
 def _view(item: AlertItem) -> dict:
     return {
-        "rule": item.rule,
+        "rules": item.rules,
         "title": one_line(item.title),
         "source": item.source,
         "url": item.url,
         "published": item.published,
         "language": item.language,
         "score": item.score,
-        "explanation": item.explanation,
+        "matched": item.matched,
+        "page_url": item.page_url,
         "others": item.others,
         "snippet": snippet(item.text, item.terms, as_html=False),
         # already escaped by snippet(); only its <mark> tags are markup
@@ -111,7 +132,12 @@ def build_message(
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id_for(delivery_ids, sender.rpartition("@")[2] or "localhost")
     env = _templates()
-    context = {"items": views, "recipient": recipient, "subject": subject}
+    # nothing about the recipient in the body: everyone of one batch reads the same email
+    context = {
+        "items": views,
+        "subject": subject,
+        "rules": sorted({r for i in items for r in i.rules}),
+    }
     message.set_content(env.get_template("alert.txt.j2").render(context))
     message.add_alternative(env.get_template("alert.html.j2").render(context), subtype="html")
     return message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,3 +59,17 @@ def snippet(text: str, terms: Sequence[dict], *, as_html: bool) -> str:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + " ".join("".join(parts).split()) + suffix
+
+
+def locate(terms: Sequence[dict], title: str, text: str) -> list[dict]:
+    """The words matched in one report, found again in another (the original of a copy):
+    their offsets there, so its excerpt marks them too."""
+    words = {t["text"].casefold(): t for t in terms if t.get("text")}
+    found = []
+    for field, content in (("title", title), ("body", text)):
+        for key, term in words.items():
+            pattern = r"(?<!\w)" + re.escape(key) + r"(?!\w)"
+            for hit in re.finditer(pattern, content, re.IGNORECASE):
+                found.append({**term, "field": field, "start": hit.start(), "end": hit.end(),
+                              "text": hit.group()})  # fmt: skip
+    return found

@@ -129,15 +129,37 @@ class DaemonSettings(BaseModel):
     health: HealthSettings = HealthSettings()
 
 
+class WebUser(BaseModel):
+    """A user who signs in to `newswatch web` with a password; only its scrypt hash is stored
+    (`newswatch web --hash-password` prints one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(min_length=1, max_length=64)
+    password_hash: SecretStr
+
+    @field_validator("password_hash")
+    @classmethod
+    def _hash(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("scrypt$"):
+            raise ValueError("not a password hash: make one with `newswatch web --hash-password`")
+        return value
+
+
 class WebSettings(BaseModel):
-    """`newswatch web`: where it listens and the token it asks for. Without a token it only
-    listens on a loopback address. The token comes from NEWSWATCH_WEB__AUTH (SecretStr)."""
+    """`newswatch web`: where it listens and who may read it: a token (NEWSWATCH_WEB__AUTH) or
+    a user with a hashed password. Without either it only listens on a loopback address.
+    Read-only unless `actions` (retry a delivery, mute a rule: POST forms with CSRF tokens)."""
 
     model_config = ConfigDict(extra="forbid")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
-    auth: SecretStr | None = None
+    auth: WebUser | SecretStr | None = None
+    actions: bool = False
+    # where readers reach `newswatch web` (https://newswatch.example.org): alert emails link
+    # each story to its page there, with the full explanation of the match
+    base_url: str | None = None
 
 
 class DistributedSettings(BaseModel):

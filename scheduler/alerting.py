@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,12 +18,14 @@ from newswatch.config.settings import AlertSettings, Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.storage import outbox
 from newswatch.storage.backlog import backlog_reasons
+from newswatch.storage.events import original_report
 from newswatch.storage.models import AlertDelivery, AlertMessage, Article
 from newswatch.storage.outbox import NewDelivery
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from newswatch.alerts.email import AlertItem
     from newswatch.alerts.engine import Matcher
     from newswatch.alerts.rules import Rule
 
@@ -66,13 +68,15 @@ def _event_of(session: Session, article: Article) -> int:
     return link_stored(session, article)
 
 
-def _deliveries_for(session: Session, matcher: Matcher, article: Article) -> list[NewDelivery]:
+def _deliveries_for(
+    session: Session, matcher: Matcher, article: Article, muted: set[str]
+) -> list[NewDelivery]:
     from newswatch.alerts.channels import label
 
     document = _document(article)
     rules = {rule.name: rule for rule in matcher.rules}
     deliveries = []
-    matches = matcher.match(document)
+    matches = [m for m in matcher.match(document) if m.rule not in muted]
     event_id = _event_of(session, article) if matches else 0
     for match in matches:
         rule = rules[match.rule]
@@ -116,7 +120,10 @@ def evaluate_new(
                 articles_due = [a for a in articles if a.id not in backlog]
             else:
                 articles_due = articles
-            deliveries = [d for a in articles_due for d in _deliveries_for(session, matcher, a)]
+            muted = outbox.muted_rules(session)  # muted from the web view: nothing queued
+            deliveries = [
+                d for a in articles_due for d in _deliveries_for(session, matcher, a, muted)
+            ]
             emails = outbox.enqueue(session, [d for d in deliveries if d.channel is None])
             posts = outbox.enqueue(session, [d for d in deliveries if d.channel is not None])
             report.queued += emails + posts
@@ -134,46 +141,87 @@ def _log_backlog(articles: list[Article], backlog: dict[int, str]) -> None:
         log.info("%s: %d articles stored without alerts (%s)", source_id, count, reason)
 
 
-def _item(session: Session, delivery: AlertDelivery, names: dict[str, str], zones: dict):
-    from newswatch.alerts.email import OtherCopy
+@dataclass(frozen=True)
+class _Hit:
+    """A rule's match of one report: from a delivery, or from a preview's own matching."""
 
-    article = delivery.article
+    rule: str
+    score: float
+    match: dict
+    article: Article
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """How an email names things: sources' names and zones, the web view's address."""
+
+    names: dict[str, str]
+    zones: dict[str, tzinfo]
+    base_url: str | None
+
+    @classmethod
+    def of(cls, settings: Settings, sources: list[SourceSpec]) -> _Labels:
+        base = settings.web.base_url
+        return cls(
+            {s.id: s.name for s in sources},
+            {s.id: s.tz for s in sources},
+            base.rstrip("/") if base else None,
+        )
+
+
+def local_time(value: datetime | None, zone: tzinfo | None) -> str | None:
+    """'2024-08-22 13:05 +05:00': the publisher's clock, with its offset from UTC."""
+    if value is None:
+        return None
+    local = value.astimezone(zone or UTC)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:5]}"
+
+
+def _entries(session: Session, hits: list[_Hit], labels: _Labels) -> list[AlertItem]:
+    """One entry per event however many rules (and reports) matched it, in first-hit order."""
+    groups: dict[int, list[_Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.article.event_id or -hit.article.id, []).append(hit)
+    return [_entry(session, group, labels) for group in groups.values()]
+
+
+def _entry(session: Session, group: list[_Hit], labels: _Labels) -> AlertItem:
+    """The event's original report leads (not whichever copy matched first); the others
+    follow under "Also reported by"."""
+    from newswatch.alerts.email import AlertItem, OtherCopy, matched_words
+    from newswatch.alerts.snippet import locate
+
+    best = max(group, key=lambda h: h.score)
+    lead = original_report(session, best.article)
+    terms = best.match.get("terms", [])
+    if lead.id != best.article.id:
+        terms = locate(terms, lead.title or "", lead.text)
     others = [
-        OtherCopy(names.get(o.source_id, o.source_id), o.url, o.language)
-        for o in outbox.other_reports(session, delivery.event_id, article.id)
+        OtherCopy(labels.names.get(o.source_id, o.source_id), o.url, o.language)
+        for o in (outbox.other_reports(session, lead.event_id, lead.id) if lead.event_id else [])
     ]
-    return _article_item(
-        article, delivery.rule, delivery.score, delivery.match, names, zones, others
+    page = (
+        f"{labels.base_url}/stories/{lead.story_id}" if labels.base_url and lead.story_id else None
     )
-
-
-def _article_item(
-    article: Article,
-    rule: str,
-    score: float,
-    match: dict,
-    names: dict[str, str],
-    zones: dict,
-    others: list | None = None,
-):
-    """One entry of an alert email: the article in its source's time zone, why it matched."""
-    from newswatch.alerts.email import AlertItem
-
-    zone = zones.get(article.source_id)
-    published = article.published.astimezone(zone) if article.published and zone else None
     return AlertItem(
-        rule=rule,
-        title=article.title or "",
-        text=article.text,
-        source=names.get(article.source_id, article.source_id),
-        url=article.url,
-        published=published.strftime("%Y-%m-%d %H:%M") if published else None,
-        language=article.language,
-        score=score,
-        terms=match.get("terms", []),
-        explanation=match.get("explanation", ""),
-        others=others or [],
+        rules=sorted({h.rule for h in group}),
+        title=lead.title or "",
+        text=lead.text,
+        source=labels.names.get(lead.source_id, lead.source_id),
+        url=lead.url,
+        published=local_time(lead.published, labels.zones.get(lead.source_id)),
+        language=lead.language,
+        score=best.score,
+        terms=terms,
+        matched=matched_words([t for h in group for t in h.match.get("terms", [])]),
+        others=others,
+        page_url=page,
     )
+
+
+def _delivery_hits(deliveries: list[AlertDelivery]) -> list[_Hit]:
+    return [_Hit(d.rule, d.score, d.match, d.article) for d in deliveries]
 
 
 def deliver(
@@ -191,20 +239,24 @@ def deliver(
     new email per recipient with its due events (per recipient and rule for digests): composed
     and committed, then sent, then marked sent. Each inside the fence: a deposed leader sends
     nothing more."""
-    names = {s.id: s.name for s in sources}
-    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    labels = _Labels.of(settings, sources)
     with sessions() as session:
         for message in outbox.unsent_messages(session, ignore_backoff=ignore_backoff):
             with fence():
                 _send_stored(session, settings, report, message)
-        due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
+        muted = outbox.muted_rules(session)  # their deliveries wait until unmuted
+        due = [
+            d
+            for d in outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
+            if d.rule not in muted
+        ]
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
             rule = None if delivery.mode == "immediate" else delivery.rule
             groups[(delivery.recipient, rule)].append(delivery)
         for (recipient, _), deliveries in groups.items():
             with fence():
-                message = _compose(session, settings, recipient, deliveries, names, zones)
+                message = _compose(session, settings, recipient, deliveries, labels)
                 session.commit()  # from here on, this email is resent as it is
                 _send_stored(session, settings, report, message)
 
@@ -214,13 +266,12 @@ def _compose(
     settings: Settings,
     recipient: str,
     deliveries: list[AlertDelivery],
-    names: dict[str, str],
-    zones: dict[str, tzinfo],
+    labels: _Labels,
 ) -> AlertMessage:
     from newswatch.alerts.email import MAIL_POLICY, build_message
 
     ids = [d.id for d in deliveries]
-    items = [_item(session, d, names, zones) for d in deliveries]
+    items = _entries(session, _delivery_hits(deliveries), labels)
     email = build_message(items, recipient, settings.smtp.from_address, ids)
     return outbox.compose(
         session,
@@ -299,8 +350,7 @@ def preview(
     from newswatch.storage import repository
 
     recipient = rule.recipients[0] if rule.recipients else "nobody@example.invalid"
-    names = {s.id: s.name for s in sources}
-    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    labels = _Labels.of(settings, sources)
     with sessions() as session:
         pending = [
             d
@@ -308,21 +358,21 @@ def preview(
             if d.recipient == recipient
         ]
         if pending:
-            items = [_item(session, d, names, zones) for d in pending]
+            items = _entries(session, _delivery_hits(pending), labels)
             ids = [d.id for d in pending]
-            what = f"{len(items)} pending deliveries to {recipient}"
+            what = f"{len(pending)} pending deliveries to {recipient} ({len(items)} stories)"
         else:
             matcher = Matcher.from_rules([rule])
-            items, ids = [], []
-            for article in repository.list_articles(session, limit=limit):
-                document = _document(article)
-                for match in matcher.match(document):
-                    found = {**match.to_json(), "explanation": match.explanation}
-                    items.append(
-                        _article_item(article, rule.name, match.score, found, names, zones)
-                    )
-                    ids.append(article.id)
-            what = f"nothing pending; {len(items)} of the newest {limit} stored articles match"
+            hits = [
+                _Hit(rule.name, match.score, match.to_json(), article)
+                for article in repository.list_articles(session, limit=limit)
+                for match in matcher.match(_document(article))
+            ]
+            items, ids = _entries(session, hits, labels), [h.article.id for h in hits]
+            what = (
+                f"nothing pending; {len(hits)} of the newest {limit} stored articles match"
+                f" ({len(items)} stories)"
+            )
     if not items:
         return None, what
     return build_message(items, recipient, settings.smtp.from_address, ids), what

@@ -266,3 +266,21 @@ def event_articles(session: Session, event_id: int) -> list[Article]:
             .order_by(Article.published, Article.id)
         )
     )
+
+
+def original_report(session: Session, article: Article) -> Article:
+    """The report an alert leads with: the original of the article's story (the copy another
+    cites, else the earliest published: storage.dedup), or a report of the same event that the
+    original itself cites (an aggregator's copy not recognised as one); else the article."""
+    lead = article
+    story = article.story
+    if story is not None and story.canonical_article_id not in (None, article.id):
+        canonical = session.get(Article, story.canonical_article_id)
+        if canonical is not None and canonical.event_id == article.event_id:
+            lead = canonical
+    cited = set(lead.cited_urls or ())
+    if cited and lead.event_id is not None:
+        for other in event_articles(session, lead.event_id):
+            if other.id != lead.id and other.canonical_url in cited:
+                return other
+    return lead

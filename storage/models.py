@@ -361,6 +361,16 @@ class LeaderEpoch(Base):
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class RuleMute(Base):
+    """A rule muted from the web view: while muted its matches queue nothing and its pending
+    deliveries wait; the rules file stays as written."""
+
+    __tablename__ = "rule_mutes"
+
+    rule: Mapped[str] = mapped_column(String(64), primary_key=True)
+    muted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class HealthNotice(Base):
     """A problem with a source (failing, stale, collapsed text), emailed once when it opens,
     retried until sent, closed when the source is healthy again."""

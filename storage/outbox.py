@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from newswatch.storage.models import AlertDelivery, AlertMessage, Article
+from newswatch.storage.models import AlertDelivery, AlertMessage, Article, RuleMute
 from newswatch.storage.repository import lock_writers
 from newswatch.storage.types import utcnow
 
@@ -223,3 +223,33 @@ def other_reports(session: Session, event_id: int, but: int) -> list[Article]:
             .order_by(Article.published, Article.id)
         )
     )
+
+
+def muted_rules(session: Session) -> set[str]:
+    return set(session.scalars(select(RuleMute.rule)))
+
+
+def set_muted(session: Session, rule: str, muted: bool) -> None:
+    """Mute or unmute a rule; doing it twice changes nothing."""
+    mute = session.get(RuleMute, rule)
+    if muted and mute is None:
+        session.add(RuleMute(rule=rule))
+    elif not muted and mute is not None:
+        session.delete(mute)
+
+
+def retry_now(session: Session, delivery_id: int) -> bool:
+    """A pending delivery (and the email it was composed into) is due now, without waiting
+    for its backoff; the next send takes it. False if it is sent already or unknown."""
+    delivery = session.get(AlertDelivery, delivery_id)
+    if delivery is None or delivery.status != "pending":
+        return False
+    now = utcnow()
+    delivery.next_attempt_at = now
+    if delivery.alert_message_id is not None:
+        session.execute(
+            update(AlertMessage)
+            .where(AlertMessage.id == delivery.alert_message_id, AlertMessage.status == "pending")
+            .values(next_attempt_at=now)
+        )
+    return True

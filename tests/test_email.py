@@ -11,15 +11,15 @@ from newswatch.alerts.email import AlertItem, OtherCopy, build_message, one_line
 def _item(title: str, text: str) -> AlertItem:
     start = text.index("Таджикистан")
     return AlertItem(
-        rule="tajik-kazakh",
+        rules=["tajik-kazakh"],
         title=title,
         text=text,
         source="Karavan Info",
         url="https://karavaninfo.tj/a/1",
-        published="2025-08-27 11:40",
+        published="2025-08-27 11:40 +05:00",
         language="ru",
         score=12.5,
-        explanation="@tajikistan AND @kazakhstan in title",
+        matched="Таджикистан",
         terms=[
             {
                 "term": "@tajikistan",

@@ -65,7 +65,7 @@ def test_three_reports_in_three_languages_make_one_alert_entry(tmp_path: Path) -
         assert text.count(report.url) == 1, report.url
     assert "(kk): https://baq.kz/call-2025-03-10" in text
     assert "(tg): https://khovar.tj/call-2025-03-10" in text
-    assert "1 event for analyst@example.org" in text
+    assert "newswatch · 1 story · rule leaders" in text and "analyst@example.org" not in text
     [sent] = cli.json_lines("alerts", "sent")
 
     [event] = cli.json_lines("events", "list")

@@ -129,6 +129,11 @@ def filled_cli(folder: Path, **settings: object) -> Cli:
             "(SELECT story_id FROM articles WHERE url LIKE '%ru24.pro%')",
             (EVIL_TITLE,),
         )
+        db.execute(
+            "UPDATE events SET title = ? WHERE id = "
+            "(SELECT event_id FROM articles WHERE url LIKE '%ru24.pro%')",
+            (EVIL_TITLE,),
+        )
     sent = cli.run("alerts", "send", check=False)
     assert "0 emails sent (0 deliveries), 1 failed" in sent.stdout, sent.stdout + sent.stderr
     return cli

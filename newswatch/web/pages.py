@@ -26,11 +26,11 @@ def stream_page(request: Request) -> Response:
     site: Site = request.app.state.site
     chosen = stream_filter(request)
     with site.sessions() as session:
-        stories = queries.stream(session, chosen)
+        entries = queries.stream_events(session, chosen)
         return site.page(
             request,
             "stream.html",
-            stories=stories,
+            entries=entries,
             chosen=chosen,
             languages=site.languages,
             canonical=_canonical,
@@ -120,7 +120,10 @@ def alerts_page(request: Request) -> Response:
         counts = queries.alert_counts(session)
         pending = outbox.listing(session, "pending", 50)
         sent = outbox.listing(session, "sent", 50)
-        return site.page(request, "alerts.html", counts=counts, pending=pending, sent=sent)
+        muted = outbox.muted_rules(session)
+        return site.page(
+            request, "alerts.html", counts=counts, pending=pending, sent=sent, muted=muted
+        )
 
 
 def rules_page(request: Request) -> Response:

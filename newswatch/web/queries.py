@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from newswatch.storage.models import AlertDelivery, Article, Story
+from newswatch.storage.models import AlertDelivery, Article, Event, Story
 
 PAGE = 50
 
@@ -49,6 +49,52 @@ def stream(session: Session, f: StreamFilter) -> list[Story]:
         query = query.where(Story.first_published < _day(f.until, end=True))
     query = query.order_by(Story.first_published.desc(), Story.id.desc())
     return list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """One line of the stream: an event, and its stories (each outlet's copies together),
+    the earliest first: that one's page is where the event's title leads."""
+
+    event: Event
+    stories: list[Story]
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for story in self.stories for a in story.articles]
+
+
+def stream_events(session: Session, f: StreamFilter) -> list[EventEntry]:
+    """Events newest first, with the same filters as the stories: one entry per happening,
+    however many outlets and languages reported it."""
+    query = select(Event)
+    if f.source or f.language:
+        report = select(Article.id).where(Article.event_id == Event.id)
+        if f.source:
+            report = report.where(Article.source_id == f.source)
+        if f.language:
+            report = report.where(Article.language == f.language)
+        query = query.where(exists(report))
+    if f.rule:
+        query = query.where(
+            Event.id.in_(select(AlertDelivery.event_id).where(AlertDelivery.rule == f.rule))
+        )
+    if f.since:
+        query = query.where(Event.first_published >= _day(f.since))
+    if f.until:
+        query = query.where(Event.first_published < _day(f.until, end=True))
+    query = query.order_by(Event.first_published.desc(), Event.id.desc())
+    events = list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
+    stories: dict[int, list[Story]] = {e.id: [] for e in events}
+    found = session.scalars(
+        select(Story)
+        .options(selectinload(Story.articles))
+        .where(Story.event_id.in_(list(stories)))
+        .order_by(Story.first_published, Story.id)
+    )
+    for story in found:
+        stories[story.event_id].append(story)
+    return [EventEntry(e, stories[e.id]) for e in events if stories[e.id]]
 
 
 def alert_counts(session: Session) -> dict[str, dict[str, int]]:

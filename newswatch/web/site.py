@@ -19,9 +19,10 @@ from newswatch.alerts.engine import Matcher
 from newswatch.alerts.rules import Rule
 from newswatch.cli.state import AppState
 from newswatch.cli.status import status_reports
+from newswatch.config.settings import WebUser
 from newswatch.storage.db import open_database
 from newswatch.web import queries
-from newswatch.web.security import RateLimit
+from newswatch.web.security import Login, RateLimit
 from newswatch.web.trial import definitions
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,7 @@ class Site:
 
     def __init__(self, app_state: AppState, rules: list[Rule]) -> None:
         settings = app_state.settings
+        self.settings = settings
         self.sources = app_state.sources
         self.source_names = {s.id: s.name for s in self.sources}
         # the filter's choices come from the configuration: no scan of 100,000 articles
@@ -43,6 +45,14 @@ class Site:
         self.matcher = Matcher.from_rules(rules)
         self.defined = definitions(settings.rules_file)
         self.limit = RateLimit()
+        self.logins = RateLimit(per_window=10, window_seconds=60.0)  # password guesses
+        self.actions = settings.web.actions
+        auth = settings.web.auth
+        self.login = (
+            Login(auth.user, auth.password_hash.get_secret_value())
+            if isinstance(auth, WebUser)
+            else None
+        )
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False
         )
@@ -59,7 +69,9 @@ class Site:
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         template = self.templates.get_template(name)
-        body = template.render(request=request, site=self, **context)
+        # the form's CSRF token (asgi-csrf); asking for it sets its cookie
+        csrf = request.scope.get("csrftoken", lambda: "")
+        body = template.render(request=request, site=self, csrf=csrf, **context)
         return HTMLResponse(body, status_code=status)
 
     def throttle(self, request: Request) -> None:

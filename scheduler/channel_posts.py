@@ -10,13 +10,19 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
-from newswatch.scheduler.alerting import NO_FENCE, AlertReport, Fence, _item
+from newswatch.scheduler.alerting import (
+    NO_FENCE,
+    AlertReport,
+    Fence,
+    _delivery_hits,
+    _entries,
+    _Labels,
+)
 from newswatch.storage import outbox
 from newswatch.storage.models import AlertDelivery, AlertMessage
 
@@ -38,17 +44,23 @@ def deliver_channels(
     """First the posts composed earlier and not known to be sent, as they are; then a post
     per due delivery (immediate) or per channel and rule (digest): composed and committed,
     then sent, then marked sent, each inside the fence."""
-    names = {s.id: s.name for s in sources}
-    zones: dict[str, tzinfo] = {s.id: s.tz for s in sources}
+    labels = _Labels.of(settings, sources)
     with sessions() as session:
         unsent = outbox.unsent_messages(session, ignore_backoff=ignore_backoff, channels=True)
         for message in unsent:
             with fence():
                 _post_stored(session, settings, report, message, environ)
-        due = outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule, channels=True)
+        muted = outbox.muted_rules(session)  # their deliveries wait until unmuted
+        due = [
+            d
+            for d in outbox.due(
+                session, mode, ignore_backoff=ignore_backoff, rule=rule, channels=True
+            )
+            if d.rule not in muted
+        ]
         for deliveries in _posts(due):
             with fence():
-                message = _compose(session, deliveries, names, zones)
+                message = _compose(session, deliveries, labels)
                 session.commit()  # from here on, this post is resent as it is
                 _post_stored(session, settings, report, message, environ)
 
@@ -67,13 +79,12 @@ def _posts(due: list[AlertDelivery]) -> Iterator[list[AlertDelivery]]:
 def _compose(
     session: Session,
     deliveries: list[AlertDelivery],
-    names: dict[str, str],
-    zones: dict[str, tzinfo],
+    labels: _Labels,
 ) -> AlertMessage:
     from newswatch.alerts.channels import compose, post_key
 
     first = deliveries[0]
-    title, body = compose([_item(session, d, names, zones) for d in deliveries])
+    title, body = compose(_entries(session, _delivery_hits(deliveries), labels))
     key = post_key(first.recipient, [d.id for d in deliveries])
     content = json.dumps({"title": title, "body": body}, ensure_ascii=False).encode()
     return outbox.compose(

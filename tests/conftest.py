@@ -161,7 +161,7 @@ def make_cli(
     values = {
         "database_url": database_url,
         "origin_map": server.origin_map(),
-        "crawl": {"download_delay": 0, "timeout": 10},
+        "crawl": {"download_delay": 0, "timeout": 30},  # no healthy answer takes 30 s, even loaded
     }
     values.update(settings)
     config = tmp_path / "newswatch.yaml"

@@ -36,7 +36,7 @@ def bundled(source_id: str) -> dict[str, Any]:
 KHOVAR_EN = bundled("khovar-en")  # the feed the tests publish new articles on
 
 
-def wait_until(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> Any:
+def wait_until(what: str, condition: Callable[[], Any], timeout: float = 180.0) -> Any:
     """Poll an observable condition (emails arrived, a log line written) until it holds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -100,7 +100,7 @@ class Daemon:
     def log_text(self) -> str:
         return self.log_path.read_text("utf-8", "replace")[self._log_offset :]
 
-    def wait_for(self, what: str, event: str, timeout: float = 60.0, **fields: Any) -> dict:
+    def wait_for(self, what: str, event: str, timeout: float = 180.0, **fields: Any) -> dict:
         def seen() -> dict | None:
             self._check_alive(what)
             found = self.events(event, **fields)

@@ -14,20 +14,19 @@ never create two articles or two stories for one item.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Dialect, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from newswatch.storage import dedup_pg
+from newswatch.storage.cursor import Cursor
 from newswatch.storage.models import Article, ArticleVersion, LshBand, Story
 from newswatch.storage.neardup import BANDS, THRESHOLD, Sketch, sketch
 from newswatch.storage.repository import NewArticle, add_urls
-from newswatch.storage.types import UTCDateTime, utcnow
+from newswatch.storage.types import utcnow
 
 MAX_CANDIDATES = 20  # articles sharing the most bands with the new one, verified by Jaccard
 _INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
@@ -59,14 +58,6 @@ _INSERT_BANDS = "INSERT INTO lsh_bands (key, article_id, created_at)"
 _INSERT_URLS = "INSERT INTO article_urls (url, article_id, reason, first_seen)"
 
 
-@lru_cache(maxsize=32)
-def _values(insert: str, width: int, count: int) -> str:
-    """One INSERT of `count` rows: on PostgreSQL a third of the time of executemany's one
-    statement per row, on SQLite the same."""
-    row = f"({', '.join('?' * width)})"
-    return f"{insert} VALUES {', '.join([row] * count)}"
-
-
 @lru_cache(maxsize=16)
 def _lookup(url_count: int) -> str:
     """Known URLs (kind 0: the seen-URL index, or the canonical URL once that expired) and the
@@ -79,67 +70,6 @@ def _lookup(url_count: int) -> str:
         " UNION ALL SELECT * FROM (SELECT 1, id, story_id, source_id FROM articles"
         " WHERE content_hash = ? ORDER BY id LIMIT 1) AS same_text"
     )
-
-
-class _Driver:
-    """What the plain SQL needs per dialect: its DBAPI's parameter marker and timestamp form."""
-
-    def __init__(self, dialect: Dialect):
-        if dialect.paramstyle not in ("qmark", "format", "pyformat"):
-            raise NotImplementedError(f"DBAPI parameter style {dialect.paramstyle}")
-        self.marker = "?" if dialect.paramstyle == "qmark" else "%s"
-        bind = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
-        self._timestamp = bind or (lambda value: value)
-        self._translated: dict[str, str] = {}
-
-    def timestamp(self, value: datetime | None) -> Any:
-        return None if value is None else self._timestamp(value)
-
-    def sql(self, statement: str) -> str:
-        if self.marker == "?":
-            return statement
-        if (translated := self._translated.get(statement)) is None:
-            translated = self._translated[statement] = statement.replace("?", self.marker)
-        return translated
-
-
-@lru_cache(maxsize=8)
-def _driver(dialect: Dialect) -> _Driver:
-    return _Driver(dialect)
-
-
-class _Cursor:
-    """A DBAPI cursor inside the session's transaction."""
-
-    def __init__(self, session: Session):
-        connection = session.connection()
-        self.driver = _driver(connection.dialect)
-        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        # psycopg 3 (PostgreSQL) can pipeline statements: the store path's two round trips
-        self.pipelined = connection.dialect.name == "postgresql" and hasattr(
-            self._cursor.connection, "pipeline"
-        )
-
-    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        self._cursor.execute(self.driver.sql(statement), params)
-        return self._cursor.fetchall()
-
-    def run(self, statement: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(self.driver.sql(statement), params)
-
-    def pipeline(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
-        """PostgreSQL: the statements in order, in one round trip (dedup_pg.pipeline)."""
-        return dedup_pg.pipeline(
-            self._cursor, [(self.driver.sql(sql), params) for sql, params in statements]
-        )
-
-    def insert(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows of equal width with one statement."""
-        params = [value for row in rows for value in row]
-        self._cursor.execute(self.driver.sql(_values(statement, len(rows[0]), len(rows))), params)
-
-
-Cursor = _Cursor  # storage.events uses the same hot-path cursor
 
 
 @dataclass(frozen=True)
@@ -161,7 +91,7 @@ class StoreOutcome:
 
 def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     signature = sketch(new.text)  # outside the lock: the costly part
-    cursor = _Cursor(session)
+    cursor = Cursor(session)
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:
         urls.setdefault(alias, "alias")
@@ -213,7 +143,7 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
 
 
 def _insert_pg(
-    cursor: _Cursor,
+    cursor: Cursor,
     new: NewArticle,
     signature: Sketch | None,
     match: Copy | None,
@@ -241,7 +171,7 @@ def _insert_pg(
 
 def _insert(
     session: Session,
-    cursor: _Cursor,
+    cursor: Cursor,
     new: NewArticle,
     signature: Sketch | None,
     match: Copy | None,
@@ -288,7 +218,7 @@ def _insert(
     return Copy(article_id, story_id)
 
 
-def _index(cursor: _Cursor, article_id: int, signature: Sketch | None) -> None:
+def _index(cursor: Cursor, article_id: int, signature: Sketch | None) -> None:
     if signature is None:
         return
     now = cursor.driver.timestamp(utcnow())
@@ -298,7 +228,7 @@ def _index(cursor: _Cursor, article_id: int, signature: Sketch | None) -> None:
 
 
 def _nearest(
-    cursor: _Cursor, signature: Sketch, rows: list[tuple[Any, ...]] | None = None
+    cursor: Cursor, signature: Sketch, rows: list[tuple[Any, ...]] | None = None
 ) -> tuple[Copy, float] | None:
     """The most similar indexed article above THRESHOLD: the articles sharing the most bands
     are the candidates (``rows``, when already fetched), the signatures' agreement (estimated
@@ -322,7 +252,7 @@ def _nearest(
 
 
 def _new_version(
-    session: Session, cursor: _Cursor, article: Article, new: NewArticle, signature: Sketch | None
+    session: Session, cursor: Cursor, article: Article, new: NewArticle, signature: Sketch | None
 ) -> None:
     """Keep the old text as a version; the article shows the newest; the story stays."""
     session.add(

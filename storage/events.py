@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from newswatch.storage.dedup import Cursor
+from newswatch.storage.cursor import Cursor
 from newswatch.storage.models import AlertDelivery, Article, Event, EventKey, EventReport, Story
 from newswatch.storage.types import utcnow
 

@@ -11,7 +11,6 @@ import typer
 from newswatch.cli.articles import source_zones
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import fail, state
-from newswatch.events.relink import relink
 from newswatch.storage import events as store
 from newswatch.storage.db import open_database
 from newswatch.storage.models import Event
@@ -144,6 +143,8 @@ def relink_events(
         raise fail("--until is before --since", code=2)
     sessions = open_database(state(ctx).settings.database_url)
     with sessions.begin() as session:
+        from newswatch.events.relink import relink  # the linker: only when relinking
+
         result = relink(session, first, last + timedelta(days=1))
     if as_json:
         print_json(asdict(result))

@@ -15,7 +15,6 @@ from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.progress import counting
 from newswatch.cli.state import AppState, fail, state
 from newswatch.config.sources import SourceSpec, source_for_url
-from newswatch.crawler.pagemeta import canonical_url
 from newswatch.scheduler.records import source_records
 
 log = logging.getLogger("newswatch.extract")
@@ -39,6 +38,8 @@ def _read_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | None, str | No
 def _page_url(body: bytes, path: str) -> str:
     """Without --url: the page's own canonical URL, else a file:// URL."""
     try:
+        from newswatch.crawler.pagemeta import canonical_url  # trafilatura: when extracting
+
         declared = canonical_url(lxml_html.document_fromstring(body), "")
     except (ValueError, lxml_html.etree.ParserError):
         declared = None

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import urllib.request
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import state
 from newswatch.config.settings import Settings
-from newswatch.crawler.feeds import FeedResult, parse_feed
+
+if TYPE_CHECKING:
+    from newswatch.crawler.feeds import FeedResult
 from newswatch.crawler.urls import map_url
 
 
 def _fetch(url: str, settings: Settings) -> FeedResult:
+    from newswatch.crawler.feeds import FeedResult, parse_feed
+
     crawl = settings.crawl
     target = map_url(url, settings.origin_map) or url
     request = urllib.request.Request(target, headers={"User-Agent": crawl.user_agent})
@@ -33,6 +37,8 @@ def feed(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry.")] = False,
 ) -> None:
     """List a feed's entries (title, link, published) as the feed spider sees them."""
+    from newswatch.crawler.feeds import FeedResult, parse_feed  # feedparser: when used
+
     app = state(ctx)
     failed = False
     for source in sources:

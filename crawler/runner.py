@@ -19,6 +19,7 @@ from newswatch.config.sources import SourceSpec
 from newswatch.crawler.context import ArticleSink, SourceContext
 from newswatch.crawler.scrapy_settings import ASYNCIO_REACTOR, scrapy_settings
 from newswatch.crawler.spiders import spider_class_for
+from newswatch.crawler.xmlbounds import ParseBudget
 from newswatch.storage.repository import SourceRunCounts
 
 log = logging.getLogger("newswatch.crawl")
@@ -62,6 +63,10 @@ async def crawl_sources(
             sink,
             max_articles=settings.crawl.max_articles_per_source,
             max_feed_entries=settings.crawl.max_feed_entries,
+            max_sitemap_entries=settings.crawl.max_sitemap_entries,
+            parse_budget=ParseBudget(
+                settings.crawl.parse_max_bytes, settings.crawl.parse_cpu_seconds
+            ),
         )
         for source in sources
     ]

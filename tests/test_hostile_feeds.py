@@ -228,3 +228,66 @@ def test_a_100000_entry_feed_is_read_to_its_cap_once_and_does_not_crowd_out_othe
     articles = [p for p in world.server.log.paths("big.example") if p.startswith("/a/")]
     assert len(articles) == len(set(articles)) <= cap  # each read once, none beyond the cap
     assert daemon.terminate() == 0
+
+
+def _slow_source(world, articles: int, delay: float) -> dict:
+    """A feed on khovar.tj (the healthy source's own site, so the two take turns) listing
+    `articles` pages that each take `delay` seconds to answer."""
+    site = world.server.sites["khovar.tj"]
+    (site.root / "slow").mkdir(exist_ok=True)
+    for number in range(articles):
+        (site.root / "slow" / f"{number}.html").write_text(_page(number), "utf-8")
+        site.routes[f"/slow/{number}"] = {"file": f"slow/{number}.html", "delay": delay}
+    items = "".join(
+        f"<item><title>Сводка {n}</title><link>https://khovar.tj/slow/{n}</link></item>"
+        for n in range(articles)
+    )
+    feed = f'<rss version="2.0"><channel><title>Slow</title>{items}</channel></rss>'
+    (site.root / "slow" / "feed.rss").write_text(feed, "utf-8")
+    site.routes["/slow/feed.rss"] = {"file": "slow/feed.rss", "content_type": "application/rss+xml"}
+    return {
+        "id": "slow",
+        "name": "slow",
+        "languages": ["ru"],
+        "discovery": "feed",
+        "start_urls": ["https://khovar.tj/slow/feed.rss"],
+        "allowed_domains": ["khovar.tj"],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+    }
+
+
+def test_a_slow_source_stops_at_its_time_slice_and_resumes_next_poll(world) -> None:
+    """300 pages answering in 1 s each: a minute or more for one crawl, during which its site
+    (shared with the healthy source) would be taken. With a 2 s slice each poll stops with
+    the reason, the healthy source gets its turns, and the next poll goes on."""
+    articles = 300
+    world.sources = [KHOVAR_EN, _slow_source(world, articles, delay=1.0)]
+    world.settings = {
+        "crawl": {
+            "download_delay": 0.0,
+            "timeout": 30,
+            "retry_times": 0,
+            "concurrency_per_domain": 2,
+            "time_slice_seconds": 2,
+        }
+    }
+    daemon = world.daemon().start()
+    first = daemon.wait_for("the slow source's first slice", "crawled", source="slow")
+    assert first["status"] == "partial", first
+    stored_first = _stored(world, "slow")
+    wait_until(
+        "two slices of the slow source",
+        lambda: len(daemon.events("crawled", source="slow")) >= 2,
+        timeout=10 * POLL_SECONDS + 60,
+    )
+    world.publish_and_wait(relations_story(9))  # the healthy source's story still arrives
+    stored = _stored(world, "slow")
+    assert stored_first < stored < articles  # resumed where it stopped, not finished yet
+    slow = daemon.events("crawled", source="slow")
+    assert all(e["status"] == "partial" for e in slow), slow
+    # the site's turns alternate: the healthy source is crawled between the slow one's slices
+    healthy = daemon.events("crawled", source="khovar-en")
+    assert len(healthy) >= len(slow) - 1, (len(healthy), len(slow))
+    assert "time slice: crawl stopped after 2 s" in _last_error(world, "slow")
+    assert "source=slow" in daemon.log_text() and "time slice" in daemon.log_text()
+    assert daemon.terminate() == 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -290,4 +292,101 @@ def test_a_slow_source_stops_at_its_time_slice_and_resumes_next_poll(world) -> N
     assert len(healthy) >= len(slow) - 1, (len(healthy), len(slow))
     assert "time slice: crawl stopped after 2 s" in _last_error(world, "slow")
     assert "source=slow" in daemon.log_text() and "time slice" in daemon.log_text()
+    assert daemon.terminate() == 0
+
+
+def _sitemap_source(world, host: str, name: str, body: bytes, routes: dict) -> dict:
+    """A site of its own serving `body` at /name, and a source reading it as a sitemap."""
+    root = world.tmp_path / "sites" / host
+    root.mkdir(parents=True, exist_ok=True)
+    (root / name).write_bytes(body)
+    route = {"file": name, "content_type": "application/xml"}
+    world.server.sites[host] = Site(host, f"https://{host}", root, {f"/{name}": route, **routes})
+    source_id = host.split(".")[0]
+    return {
+        "id": source_id,
+        "name": source_id,
+        "languages": ["ru"],
+        "discovery": "sitemap",
+        "article_pattern": "/a/",
+        "start_urls": [f"https://{host}/{name}"],
+        "allowed_domains": [host],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+    }
+
+
+def _huge_sitemap(world, host: str, entries: int, served: int) -> tuple[bytes, dict]:
+    """A sitemap of `entries` URLs, the newest last (entry n is n minutes old, listed in
+    reverse); only the `served` newest exist on the site."""
+    root = world.tmp_path / "sites" / host / "a"
+    root.mkdir(parents=True, exist_ok=True)
+    routes = {}
+    for number in range(served):
+        (root / f"{number}.html").write_text(_page(number), "utf-8")
+        routes[f"/a/{number}"] = {"file": f"a/{number}.html"}
+    newest = datetime(2026, 11, 30, tzinfo=UTC)
+    urls = "".join(
+        f"<url><loc>https://{host}/a/{n}</loc>"
+        f"<lastmod>{(newest - timedelta(minutes=n)).isoformat()}</lastmod></url>"
+        for n in reversed(range(entries))
+    )
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    return f'<?xml version="1.0"?><urlset xmlns="{ns}">{urls}</urlset>'.encode(), routes
+
+
+def _gzip_bomb_sitemap(megabytes: int) -> bytes:
+    """`megabytes` MB of sitemap in well under 1 MB of gzip."""
+    stream = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"<url><loc>https://bomb.example/a</loc></url>" * 25_000  # about 1 MB
+    parts = [stream.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')]
+    parts += [stream.compress(block) for _ in range(megabytes)]
+    parts += [stream.compress(b"</urlset>"), stream.flush()]
+    return b"".join(parts)
+
+
+def test_hostile_sitemaps_are_capped_or_refused_beside_a_healthy_source(world) -> None:
+    """A 20,000-URL sitemap is read to its newest 40 once, its stored count stays put poll
+    after poll; a gzip bomb (300 MB of sitemap) stops at the parse budget with the reason in
+    `status`, in flat memory; the healthy source's story still arrives."""
+    cap, entries = 40, 20_000
+    body, routes = _huge_sitemap(world, "map.example", entries, cap)
+    bomb = _gzip_bomb_sitemap(300)
+    assert len(bomb) < 1_000_000
+    world.sources = [
+        KHOVAR_EN,
+        _sitemap_source(world, "map.example", "sitemap.xml", body, routes),
+        _sitemap_source(world, "bomb.example", "sitemap.xml.gz", bomb, {}),
+    ]
+    world.settings = {
+        "crawl": {
+            "download_delay": 0.0,
+            "timeout": 30,
+            "retry_times": 0,
+            "max_body_bytes": 20_000_000,
+            "max_sitemap_entries": cap,
+            "parse_cpu_seconds": 1.0,  # the bomb holds the reactor no longer than this
+        }
+    }
+    daemon = world.daemon().start()
+    daemon.wait_for("the big sitemap read", "crawled", source="map", status="ok")
+    refused = daemon.wait_for("the bomb polled", "crawled", source="bomb")
+    assert refused["status"] == "failed"
+    stored = _stored(world, "map")
+    assert stored == cap
+
+    world.publish_and_wait(relations_story(10))
+    polls = len(daemon.events("crawled", source="map"))
+    wait_until(
+        "two more polls of the big sitemap",
+        lambda: len(daemon.events("crawled", source="map")) >= polls + 2,
+        timeout=6 * POLL_SECONDS + 60,
+    )
+    assert _stored(world, "map") == stored  # nothing more stored, poll after poll
+    articles = [p for p in world.server.log.paths("map.example") if p.startswith("/a/")]
+    assert sorted(articles) == sorted(f"/a/{n}" for n in range(cap))  # the newest, each once
+    assert f"lists {entries - cap} entries more than the newest {cap}" in daemon.log_text()
+    reason = _last_error(world, "bomb")
+    assert "sitemap: over the parse budget" in reason, reason
+    peak = _peak_rss(daemon.process.pid)
+    assert peak < MAX_RSS_BYTES, f"peak RSS {peak / 2**20:.0f} MB"
     assert daemon.terminate() == 0

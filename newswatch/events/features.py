@@ -131,9 +131,7 @@ def _kind(counts: Counter, head: set[str], summit_format: bool) -> str:
     # Nothing in the head: what the body says most, a bilateral kind first (a visit report
     # mentions the commission that prepared it).
     bilateral = Counter({k: n for k, n in counts.items() if k in _BODY_ORDER})
-    counts = bilateral or Counter(
-        {k: n for k, n in counts.items() if k not in _CONTEXT_KINDS}
-    )
+    counts = bilateral or Counter({k: n for k, n in counts.items() if k not in _CONTEXT_KINDS})
     if counts:
         return counts.most_common(1)[0][0]
     return "none"

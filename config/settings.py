@@ -157,6 +157,10 @@ class DistributedSettings(BaseModel):
     seen_days: float = Field(default=7.0, gt=0)  # shared duplicate-filter entries expire
     # A source's polling request is not queued again while one is waiting or in flight.
     source_pending_seconds: float = Field(default=3600.0, ge=1)
+    # A failed article (5xx, timeout) is queued again after article_retry_seconds, doubling
+    # with each try, this many tries in all.
+    article_attempts: int = Field(default=3, ge=1, le=100)
+    article_retry_seconds: float = Field(default=60.0, gt=0)
 
 
 class Settings(BaseSettings):

@@ -1,5 +1,7 @@
 """Finding how to poll a site the operator names: the URL itself is a feed, the page announces
-one (<link rel=alternate>), a common feed path answers, or robots.txt lists sitemaps.
+one (<link rel=alternate>), a common feed path answers, robots.txt lists sitemaps, or the page
+is a listing whose links share an article shape. Sitemaps and listings come with a proposed
+article_pattern drawn from the addresses they list.
 
 A handful of plain GETs, once, for `newswatch sources add`; the crawl itself is Scrapy's."""
 
@@ -16,19 +18,29 @@ from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.extraction import ExtractedArticle
 from newswatch.crawler.feeds import parse_feed
+from newswatch.crawler.sitemaps import parse_sitemap
+from newswatch.crawler.url_patterns import (
+    PatternProposal,
+    propose_article_pattern,
+    propose_next_page_pattern,
+)
 from newswatch.crawler.urls import map_url
 from newswatch.storage.dedup import StoreOutcome
 from newswatch.storage.repository import SourceRunCounts
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 COMMON_FEED_PATHS = ("/feed/", "/rss/", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml")
+MIN_LISTING_ARTICLES = 3  # an article page's few "related" links don't make it a listing
+MAX_CHILD_SITEMAPS = 5  # enough addresses to see the article shape; the newest come first
 
 
 @dataclass(frozen=True)
 class Discovered:
-    discovery: str  # feed | sitemap
+    discovery: str  # feed | sitemap | listing
     start_url: str
     how: str  # for the operator: where it was found
+    articles: PatternProposal | None = None  # sitemap and listing: the proposed pattern
+    next_page_pattern: str | None = None  # listing: its further pages
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ def discover(url: str, fetcher: Fetcher) -> tuple[Discovered | None, list[str]]:
         if announced := _announced_feed(page.body, url):
             return Discovered("feed", announced, "<link rel=alternate> on the page"), tried
     root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
     for path in COMMON_FEED_PATHS:
         candidate = root + path
         feed = fetcher.get(candidate)
@@ -82,8 +95,63 @@ def discover(url: str, fetcher: Fetcher) -> tuple[Discovered | None, list[str]]:
         for line in robots.body.decode("utf-8", "replace").splitlines():
             name, _, value = line.partition(":")
             if name.strip().lower() == "sitemap" and value.strip():
-                return Discovered("sitemap", value.strip(), "Sitemap: in robots.txt"), tried
+                sitemap = value.strip()
+                articles = propose_article_pattern(_sitemap_urls(sitemap, fetcher), host)
+                return Discovered("sitemap", sitemap, "Sitemap: in robots.txt", articles), tried
+    if page and page.status == 200:
+        links = _links(page.body, url)
+        articles = propose_article_pattern(links, host)
+        if articles and len(articles.taken) >= MIN_LISTING_ARTICLES:
+            next_pages = propose_next_page_pattern(links, host, url)
+            return Discovered(
+                "listing", url, "links on the page share an article shape", articles, next_pages
+            ), tried
+        tried.append(f"{url}: no links on the page share an article shape")
     return None, tried
+
+
+def listing(url: str, fetcher: Fetcher) -> tuple[Discovered | None, list[str]]:
+    """The page at `url` as a listing, whatever else the site offers (`sources add --listing`)."""
+    page = fetcher.get(url)
+    tried = [f"{url}: {_describe(page)}"]
+    if not (page and page.status == 200):
+        return None, tried
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    links = _links(page.body, url)
+    articles = propose_article_pattern(links, host)
+    if articles is None:
+        tried.append(f"{url}: no links on the page share an article shape")
+        return None, tried
+    next_pages = propose_next_page_pattern(links, host, url)
+    return Discovered("listing", url, "the page's links", articles, next_pages), tried
+
+
+def _sitemap_urls(url: str, fetcher: Fetcher) -> list[str]:
+    """The page addresses a sitemap lists; of an index, those of its first child sitemaps."""
+    page = fetcher.get(url)
+    if not (page and page.status == 200):
+        return []
+    result = parse_sitemap(page.body)
+    if result.kind != "index":
+        return [entry.loc for entry in result.entries]
+    urls: list[str] = []
+    for child in result.entries[:MAX_CHILD_SITEMAPS]:
+        answer = fetcher.get(child.loc)
+        if answer and answer.status == 200:
+            nested = parse_sitemap(answer.body)
+            if nested.kind == "urlset":
+                urls.extend(entry.loc for entry in nested.entries)
+    return urls
+
+
+def _links(body: bytes, base: str) -> list[str]:
+    try:
+        tree = lxml_html.document_fromstring(body, base_url=base)
+    except (ValueError, lxml_html.etree.ParserError):
+        return []
+    return [
+        urljoin(base, href.strip()) for a in tree.iter("a") if (href := a.get("href"))
+    ]
 
 
 def _describe(page: Page | None) -> str:

@@ -228,5 +228,37 @@ class Worker:
                 context.fail(source_jobs[0].body.get("url", "?"), f"crawler error: {outcome!r}")
             if not any(j.body["kind"] == POLL for j in source_jobs):
                 context.discovery_pages_read = 1  # articles only: no discovery page was due
-            results.append(SourceResult(context.source.id, context.finish()))
+            result = SourceResult(context.source.id, context.finish())
+            self._retry_failed_articles(source_jobs, result.counts.failures)
+            results.append(result)
         return results
+
+    def _retry_failed_articles(self, jobs: list[Job], failures: list[tuple[str, str]]) -> None:
+        """An article that failed (a 5xx, a timeout) is queued again after a delay that
+        doubles with each try, up to article_attempts tries in all: the polls won't list it
+        again (the shared duplicate filter has seen it), so the worker must."""
+        failed = {normalize_url(url) for url, _ in failures}
+        for job in jobs:
+            if job.body["kind"] != ARTICLE or normalize_url(job.body["url"]) not in failed:
+                continue
+            attempt = int(job.body.get("attempt", 1))
+            if attempt >= self.options.article_attempts:
+                log.warning(
+                    "worker %s: giving up on %s after %d attempts",
+                    self.name,
+                    job.body["url"],
+                    attempt,
+                    extra={"event": "gave_up", "url": job.body["url"], "attempts": attempt},
+                )
+                continue
+            delay = self.options.article_retry_seconds * 2 ** (attempt - 1)
+            retry = {k: v for k, v in job.body.items() if k != "id"} | {"attempt": attempt + 1}
+            self.queue.put_later(retry, delay)
+            log.info(
+                "worker %s: %s failed; try %d in %.0f s",
+                self.name,
+                job.body["url"],
+                attempt + 1,
+                delay,
+                extra={"event": "retry_later", "url": job.body["url"], "attempt": attempt + 1},
+            )

@@ -44,7 +44,7 @@ from newswatch.scheduler.health import check_source, send_notices
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.records import source_records
 from newswatch.scheduler.triggers import cron_trigger, missed_since, schedule_trigger, usual_gap
-from newswatch.storage import jobstate, repository
+from newswatch.storage import health, jobstate, repository
 from newswatch.storage.db import open_database
 from newswatch.storage.leader import Fenced, Leadership, LeadershipTaken
 from newswatch.storage.retention import prune
@@ -331,6 +331,8 @@ class Daemon:
         if source is None:
             return
         if self.dispatch is not None:  # workers crawl it; alert on what they stored so far
+            if await asyncio.to_thread(self._backing_off, source):
+                return
             await asyncio.to_thread(self.dispatch, source)
             self._queue_alerts(source_id)
             return
@@ -395,10 +397,7 @@ class Daemon:
         next_run = job.next_run_time
         if failures:
             now = datetime.now(UTC)
-            gap = usual_gap(source.schedule, source.tz, now)
-            limit = max(gap.total_seconds(), self.config.settings.daemon.backoff_max_seconds)
-            wait = min(gap.total_seconds() * 2**failures, limit)
-            backoff = now + timedelta(seconds=wait)
+            backoff = now + self._backoff(source, failures, now)
             if next_run is None or backoff > next_run:
                 job.modify(next_run_time=backoff)
                 next_run = backoff
@@ -409,6 +408,35 @@ class Daemon:
                 backoff.isoformat(timespec="seconds"),
             )
         self._save_next_run(job.id, next_run)
+
+    def _backoff(self, source: SourceSpec, failures: int, now: datetime) -> timedelta:
+        gap = usual_gap(source.schedule, source.tz, now).total_seconds()
+        limit = max(gap, self.config.settings.daemon.backoff_max_seconds)
+        return timedelta(seconds=min(gap * 2**failures, limit))
+
+    def _backing_off(self, source: SourceSpec) -> bool:
+        """--distributed: the workers record each poll, so a source whose last polls failed
+        waits here as long as one crawled in-process would (interval x 2^failures)."""
+        with self.sessions() as session:
+            statuses = health.recent_statuses(session, source.id, 16)
+            last = health.last_crawl_at(session, source.id)
+        failures = next(
+            (i for i, status in enumerate(statuses) if status != "failed"), len(statuses)
+        )
+        if not failures or last is None:
+            return False
+        now = datetime.now(UTC)
+        next_try = last + self._backoff(source, failures, now)
+        if now >= next_try:
+            return False
+        log.info(
+            "not queueing %s: it failed %d times in a row; next try %s",
+            source.id,
+            failures,
+            next_try.isoformat(timespec="seconds"),
+            extra={"event": "backing_off", "source": source.id, "failures_in_a_row": failures},
+        )
+        return True
 
     async def _digest_job(self, rule_name: str) -> None:
         job_id = f"digest:{rule_name}"

@@ -56,6 +56,19 @@ return #ARGV - 2
 """
 
 
+# Moves delayed jobs whose time has come (server clock) to the queue.
+_RELEASE_DUE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, job in ipairs(due) do
+  redis.call('ZREM', KEYS[1], job)
+  redis.call('RPUSH', KEYS[2], job)
+end
+return #due
+"""
+
+
 @dataclass(frozen=True)
 class Job:
     raw: str  # exactly as stored: the handle for ack and renew
@@ -70,8 +83,10 @@ class WorkQueue:
         self.queue = f"{prefix}:queue"
         self.processing = f"{prefix}:processing"
         self.leases = f"{prefix}:leases"
+        self.delayed = f"{prefix}:delayed"  # jobs to retry later, scored by when (ms)
         self._requeue = client.register_script(_REQUEUE)
         self._lease = client.register_script(_LEASE)
+        self._release_due = client.register_script(_RELEASE_DUE)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, lease_seconds: float) -> WorkQueue:
@@ -82,6 +97,15 @@ class WorkQueue:
     def put(self, body: dict[str, Any]) -> str:
         job_id = uuid.uuid4().hex
         self.client.lpush(self.queue, json.dumps({**body, "id": job_id}, ensure_ascii=False))
+        return job_id
+
+    def put_later(self, body: dict[str, Any], delay_seconds: float) -> str:
+        """Queue a job once `delay_seconds` have passed (on the Redis server's clock)."""
+        job_id = uuid.uuid4().hex
+        raw = json.dumps({**body, "id": job_id}, ensure_ascii=False)
+        now_s, now_us = self.client.time()
+        due_ms = now_s * 1000 + now_us // 1000 + int(delay_seconds * 1000)
+        self.client.zadd(self.delayed, {raw: due_ms})
         return job_id
 
     def take(self, limit: int, wait_seconds: float) -> list[Job]:
@@ -111,9 +135,14 @@ class WorkQueue:
         pipe.execute()
 
     def requeue_expired(self) -> int:
-        return int(
+        """Jobs of dead workers, and delayed jobs now due, back to the queue."""
+        due = int(self._release_due(keys=[self.delayed, self.queue]))
+        return due + int(
             self._requeue(keys=[self.processing, self.leases, self.queue], args=[self.lease_ms])
         )
+
+    def delayed_jobs(self) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self.client.zrange(self.delayed, 0, -1)]
 
     def waiting(self) -> list[dict[str, Any]]:
         return [json.loads(raw) for raw in self.client.lrange(self.queue, 0, -1)]

@@ -19,6 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from newswatch.crawler.urls import normalize_url
+from newswatch.fixtures.publish import copy_sites
+from newswatch.fixtures.server import FixtureServer
 from newswatch.storage.db import make_engine
 from newswatch.storage.workqueue import WorkQueue
 from tests.conftest import NEWSWATCH, REDIS_URL, REPO, make_cli
@@ -124,14 +126,17 @@ def _sources(interval: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def world(tmp_path, fixture_server, postgres_url, redis_prefix) -> Iterator[Any]:
-    def make(interval: str, **distributed: Any) -> World:
+    def make(
+        interval: str, entries: list | None = None, server: Any = None, **distributed: Any
+    ) -> World:
         sources = tmp_path / "sources.yaml"
-        sources.write_text(yaml.safe_dump({"sources": _sources(interval)}, allow_unicode=True))
+        entries = entries if entries is not None else _sources(interval)
+        sources.write_text(yaml.safe_dump({"sources": entries}, allow_unicode=True))
         options = {"redis_url": REDIS_URL, "prefix": redis_prefix, **distributed}
         cli = make_cli(
             tmp_path,
             postgres_url,
-            fixture_server,
+            server or fixture_server,
             sources_file=str(sources),
             crawl={"download_delay": 0.05, "timeout": 30, "retry_times": 0},
             daemon={"standby_poll_seconds": 0.5, "grace_seconds": 10},
@@ -226,3 +231,51 @@ def test_a_second_scheduler_queues_nothing_until_the_first_is_gone(world) -> Non
     assert [j for j in w.queue.waiting() if j["by"].endswith(by_standby)]
     standby.stop()
     assert standby.process.returncode == 0
+
+
+RETRY_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Flaky</title><link>https://badnews.example/</link>
+<item><title>Good</title><link>https://badnews.example/a/good-1</link></item>
+<item><title>Broken</title><link>https://badnews.example/a/server-error</link></item>
+</channel></rss>
+"""
+
+
+def _bad_source(source_id: str, feed: str) -> dict[str, Any]:
+    return {
+        "id": source_id,
+        "name": source_id,
+        "languages": ["ru"],
+        "discovery": "feed",
+        "start_urls": [f"https://badnews.example/{feed}"],
+        "allowed_domains": ["badnews.example"],
+        "schedule": {"interval": "1s", "jitter": 0},
+    }
+
+
+def test_failed_articles_are_tried_again_and_failing_sources_back_off(world, tmp_path) -> None:
+    sites = copy_sites(tmp_path)
+    site = sites / "badnews.example"
+    (site / "retry.rss").write_text(RETRY_FEED, "utf-8")
+    spec = yaml.safe_load((site / "site.yaml").read_text("utf-8"))
+    spec["routes"]["/retry.rss"] = {"file": "retry.rss", "content_type": "application/rss+xml"}
+    (site / "site.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    entries = [_bad_source("flaky", "retry.rss"), _bad_source("gone", "feed-gone.rss")]
+    with FixtureServer(sites_dir=sites) as server:
+        w = world("1s", entries, server, article_attempts=3, article_retry_seconds=0.2)
+        worker = w.start("worker", "worker")
+        scheduler = w.start("scheduler", "run", "--distributed")
+        worker.wait_event("gave_up", "the broken article given up after its tries")
+        # the good article was stored once; the broken one was tried three times in all
+        tries = [r for r in worker.events("took") if "server-error" in r["message"]]
+        assert len(tries) == 3
+        assert [r["attempt"] for r in worker.events("retry_later")] == [2, 3]
+        assert w.article_count() == 1
+        # the feed that answers 404 is polled less and less often
+        scheduler.wait_event("backing_off", "the failing source's polls backing off")
+        [backoff, *_] = scheduler.events("backing_off")
+        assert backoff["source"] == "gone" and backoff["failures_in_a_row"] >= 1
+        assert not [r for r in scheduler.events("backing_off") if r["source"] == "flaky"]
+        for proc in (worker, scheduler):
+            proc.stop()
+            assert proc.process.returncode == 0, proc.log_path.read_text()[-2000:]

@@ -55,7 +55,7 @@ def test_add_without_feed_or_sitemap_says_what_it_tried(fixture_server, tmp_path
     result = cli.run(
         "--sources", str(mine), "sources", "add", "https://badnews.example/a/good-1", check=False
     )
-    assert result.returncode == 2 and "found no feed and no sitemap" in result.stderr
+    assert result.returncode == 2 and "found no feed, no sitemap and no listing" in result.stderr
     assert "https://badnews.example/robots.txt: HTTP 404" in result.stderr
     assert not mine.exists()
 
@@ -120,6 +120,43 @@ def test_add_falls_back_to_the_sitemap_robots_txt_names(tmp_path: Path) -> None:
         cli = make_cli(tmp_path, str(tmp_path / "news.db"), server)
         out = cli.run("sources", "add", "https://kazpravda.kz/", "--dry-run").stdout
     assert "sitemap: https://kazpravda.kz/sitemap.xml (Sitemap: in robots.txt)" in out
-    assert "article_pattern: ^https?://(www\\.)?kazpravda\\.kz/" in out
+    # the articles' shape, not the whole site: the rubric pages the sitemap lists are left out
+    pattern = r"^https?://(www\.)?kazpravda\.kz/n/[^/]+/?$"
+    assert f"article_pattern (proposed): {pattern}" in out
+    assert "takes 4 of the 7 addresses seen on the site" in out
+    assert f"article_pattern: {pattern}" in out  # the entry
     for expected in (e for e in EXPECTED if e.source == "kazpravda" and e.kind == "seed"):
         assert expected.title[:40] in out
+
+
+def test_add_proposes_a_listing_and_shows_the_links_its_pattern_takes(
+    fixture_server, tmp_path: Path
+) -> None:
+    cli = make_cli(tmp_path, str(tmp_path / "news.db"), fixture_server)
+    mine = tmp_path / "mine.yaml"
+    out = cli.run("--sources", str(mine), "sources", "add", "https://baq.kz/news/").stdout
+    assert "listing: https://baq.kz/news/ (links on the page share an article shape)" in out
+    assert r"article_pattern (proposed): ^https?://(www\.)?baq\.kz/news/[^/]+/?$" in out
+    assert r"next_page_pattern (proposed): ^https?://(www\.)?baq\.kz/news/\?page=\d+$" in out
+    seed = next(e for e in EXPECTED if e.source == "baq-kz" and e.kind == "seed")
+    assert seed.title[:40] in out
+    [entry] = cli.json_lines("--sources", str(mine), "sources", "list")
+    assert entry["discovery"] == "listing" and entry["start_urls"] == ["https://baq.kz/news/"]
+
+
+def test_add_takes_the_operators_article_pattern(fixture_server, tmp_path: Path) -> None:
+    cli = make_cli(tmp_path, str(tmp_path / "news.db"), fixture_server)
+    narrow = r"^https://baq\.kz/news/qazaqstan-men-[a-z0-9-]+$"
+    out = cli.run(
+        "sources",
+        "add",
+        "https://baq.kz/news/",
+        "--id",
+        "mine",
+        "--listing",
+        "--article-pattern",
+        narrow,
+        "--dry-run",
+    ).stdout
+    assert f"article_pattern (yours): {narrow}" in out
+    assert "1 articles extracted" in out

@@ -104,18 +104,23 @@ def crawl(
                     f"{alerts.backlog} articles stored without alerts: the backlog of a first "
                     "crawl, or older than alerts.max_age (--alert-backlog alerts on them)"
                 )
-    _warn_unsent(app.settings, report)
+    if _alerts_cannot_go(app.settings, report):
+        # Everything is stored and the deliveries wait in the outbox; the exit code tells a
+        # cron job or script that the configuration, not the crawl, needs a fix.
+        raise typer.Exit(2)
     if any(r.counts.status == "failed" for r in report.results):
         raise typer.Exit(1)
 
 
-def _warn_unsent(settings, report) -> None:
+def _alerts_cannot_go(settings, report) -> bool:
     """Alerts were queued and nothing can send them: say so instead of "0 emails sent"."""
-    if report.alerts and report.alerts.queued and not settings.smtp.host:
-        typer.secho(
-            f"newswatch: warning: {report.alerts.queued} alert deliveries wait in the outbox, "
-            "no email was sent: no SMTP server is configured.\nSet smtp.host in the settings "
-            "file (or NEWSWATCH_SMTP__HOST), then run `newswatch alerts send`.",
-            err=True,
-            fg=typer.colors.YELLOW,
-        )
+    if not (report.alerts and report.alerts.queued and not settings.smtp.host):
+        return False
+    typer.secho(
+        f"newswatch: error: {report.alerts.queued} alert deliveries wait in the outbox, "
+        "no email was sent: no SMTP server is configured.\nSet smtp.host in the settings "
+        "file (or NEWSWATCH_SMTP__HOST), then run `newswatch alerts send`.",
+        err=True,
+        fg=typer.colors.RED,
+    )
+    return True

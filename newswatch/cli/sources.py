@@ -76,6 +76,19 @@ def add_source(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what it would take; write nothing.")
     ] = False,
+    as_listing: Annotated[
+        bool,
+        typer.Option(
+            "--listing", help="Poll the page at URL as a listing of links, even if a feed exists."
+        ),
+    ] = False,
+    article_pattern: Annotated[
+        str | None,
+        typer.Option(
+            help="Regex of the article addresses (sitemap, listing); default: proposed from "
+            "the addresses the site lists."
+        ),
+    ] = None,
     limit: Annotated[
         int, typer.Option(min=1, max=100, help="Articles fetched by the dry run.")
     ] = DRY_RUN_LIMIT,
@@ -83,7 +96,7 @@ def add_source(
     """Find the site's feed (<link rel=alternate>, common paths) or sitemap (robots.txt),
     crawl it once without storing, show the articles it would take, and write a validated
     entry to the sources file."""
-    from newswatch.crawler.discover import Fetcher, discover
+    from newswatch.crawler.discover import Fetcher, discover, listing
 
     app = state(ctx)
     settings = app.settings
@@ -97,11 +110,14 @@ def add_source(
         raise fail(f"a source with id {source_id!r} exists already; choose another --id")
     for language in languages or []:
         check_language(language)
-    found, tried = discover(url, Fetcher(settings))
+    found, tried = (listing if as_listing else discover)(url, Fetcher(settings))
     if found is None:
-        raise fail("found no feed and no sitemap; tried:\n  " + "\n  ".join(tried))
+        raise fail("found no feed, no sitemap and no listing; tried:\n  " + "\n  ".join(tried))
     typer.echo(f"{found.discovery}: {found.start_url} ({found.how})")
+    _show_pattern(found, article_pattern)
     entry = _entry(source_id, name or host, found, host, urlsplit(found.start_url), timezone)
+    if article_pattern:
+        entry["article_pattern"] = article_pattern
     spec = _validated(entry | {"languages": languages or list(LANGUAGES)})
     articles = _show_dry_run(settings, spec, limit)
     detected = [
@@ -188,9 +204,32 @@ def _entry(source_id, name, found, host, feed_url, timezone) -> dict:
         "allowed_domains": domains,
         "timezone": timezone,
     }
-    if found.discovery == "sitemap":  # every page of the site: narrow it to the articles
-        entry["article_pattern"] = rf"^https?://(www\.)?{re.escape(host)}/"
+    if found.articles:
+        entry["article_pattern"] = found.articles.pattern
+    if found.next_page_pattern:
+        entry["next_page_pattern"] = found.next_page_pattern
+        entry["max_pages"] = 2
     return entry
+
+
+def _show_pattern(found, override: str | None) -> None:
+    """Which of the listed addresses the article pattern takes, before anything is fetched."""
+    proposal = found.articles
+    if proposal is None:
+        if found.discovery != "feed" and not override:
+            raise fail(
+                f"no article addresses recognised in the {found.discovery}; give "
+                "--article-pattern REGEX"
+            )
+        return
+    if override:
+        typer.echo(f"article_pattern (yours): {override}")
+        return
+    typer.echo(f"article_pattern (proposed): {proposal.pattern}\n  {proposal.summary()}, e.g.:")
+    for url in proposal.taken[:5]:
+        typer.echo(f"    {url}")
+    if found.next_page_pattern:
+        typer.echo(f"next_page_pattern (proposed): {found.next_page_pattern}")
 
 
 def _validated(entry: dict):

@@ -13,8 +13,9 @@ every 3 s beside
 - entities: the quadratic-entity feed (355 KB; one 200 KB entity referenced 30,000 times);
 - sitemap20k: a sitemap of 20,000 URLs;
 - slow, slow-unsliced: 300 pages on khovar.tj itself, each answering in 1 s (sources on one
-  site take turns), with a 5 s time slice and with none; stories are published while it
-  crawls (for the others, after the neighbour's first poll).
+  site take turns), with a 5 s time slice and with none; the first story is published once
+  its crawl has begun (for the others, after the neighbour's first poll). A story not emailed
+  within the interval + 30 s counts as inf.
 Latency includes waiting for the next poll (up to the 3 s interval); the goal is the interval
 + 5 s. Wall-clock figures on a shared machine: read them beside the load average printed.
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from bench.soak import quiet_smtp_server
 from newswatch.fixtures.publish import relations_story
-from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, DaemonWorld, daemon_world
+from tests.daemon_harness import KHOVAR_EN, POLL_SECONDS, DaemonWorld, daemon_world, wait_until
 from tests.test_hostile_feeds import (
     _hostile_source,
     _huge_feed,
@@ -96,8 +97,11 @@ def _run(world: DaemonWorld, name: str, stories: int) -> Outcome:
         crawl["time_slice_seconds"] = SLICES[name]
     world.settings = {"crawl": crawl}
     daemon = world.daemon().start()
-    daemon.wait_for("first crawl", "crawled", source="khovar-en", timeout=300)
-    if neighbour:
+    if name in SLICES:  # publish while the slow source crawls (and may hold the site's turn)
+        wait_until("the slow crawl", lambda: _slow_pages_asked(world), timeout=300)
+    else:
+        daemon.wait_for("first crawl", "crawled", source="khovar-en", timeout=300)
+    if neighbour and name not in SLICES:
         daemon.wait_for(
             "the neighbour's first poll", "crawled", source=neighbour["id"], timeout=300
         )
@@ -113,6 +117,10 @@ def _run(world: DaemonWorld, name: str, stories: int) -> Outcome:
     error = _last_error(world, neighbour["id"]) if neighbour else ""
     daemon.terminate()
     return Outcome(latencies, peak, stored, error)
+
+
+def _slow_pages_asked(world: DaemonWorld) -> bool:
+    return any(path.startswith("/slow/") for path in world.server.log.paths("khovar.tj"))
 
 
 def _last_error(world: DaemonWorld, source_id: str) -> str:

@@ -3,7 +3,8 @@ checkout, prints measured figures against their goals, and writes bench/results/
 the table, the machine's load and every benchmark's own output.
 
     python -m bench [--pages 300] [--articles 5000] [--rules-articles 300] [--cycles 5]
-                    [--polls 500] [--postgres URL] [--skip pipeline,neardup,matching,soak]
+                    [--polls 500] [--stories 5] [--postgres URL]
+                    [--skip pipeline,neardup,matching,soak,hostile]
 
 Sizes default to what a loaded 2-core machine finishes in about ten minutes; a measure taken
 at a smaller size than its goal names says so in the table. A benchmark that cannot run
@@ -218,11 +219,34 @@ def soak(args: argparse.Namespace, report: Report) -> None:
     measure.note = f"{what}{short}; {base}"
 
 
+def hostile(args: argparse.Namespace, report: Report) -> None:
+    """Issue 12: the healthy source beside a 100,000-entry feed and the quadratic-entity
+    feed (bench.hostile runs more neighbours; run it alone for them)."""
+    run = run_bench("bench.hostile", "--stories", str(args.stories), "--only", "feed100k,entities")
+    report.runs.append(run)
+    for label in ("a 100,000-entry feed", "the quadratic-entity feed"):
+        measure = Measure(f"healthy source's story to email beside {label}, max", "≤ 8 s")
+        report.measures.append(measure)
+        row = find(rf"^\| {re.escape(label)} \| (\d+) \| {NUMBER} \| ([0-9.inf]+) \|", run.output)
+        if run.error or not row:
+            measure.note = run.error or "no row in the output"
+            continue
+        measure.value = f"{row.group(3)} s (median {row.group(2)} s)"
+        measure.met = verdict(float(row.group(3)), 8.0, at_least=False)
+        peak = find(rf"^\| {re.escape(label)} \|(?:[^|]*\|){{4}} (\d+) \| ([^|]*) \|", run.output)
+        measure.note = f"{row.group(1)} stories, 3 s interval"
+        if peak:
+            measure.note += (
+                f"; daemon peak RSS {peak.group(1)} MB; its stored count {peak.group(2).strip()}"
+            )
+
+
 BENCHES: dict[str, Callable[[argparse.Namespace, Report], None]] = {
     "pipeline": pipeline,
     "neardup": neardup,
     "matching": matching,
     "soak": soak,
+    "hostile": hostile,
 }
 
 
@@ -260,6 +284,7 @@ def main() -> None:
     parser.add_argument("--rules-articles", type=int, default=300)
     parser.add_argument("--cycles", type=int, default=5, help="daemon soak: new-story cycles")
     parser.add_argument("--polls", type=int, default=500, help="daemon soak: polls after them")
+    parser.add_argument("--stories", type=int, default=5, help="stories beside each hostile source")
     parser.add_argument("--postgres", help="SQLAlchemy URL (default: a fresh local database)")
     parser.add_argument("--skip", default="", help="comma-separated: " + ",".join(BENCHES))
     args = parser.parse_args()

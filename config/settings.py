@@ -51,6 +51,16 @@ class CrawlSettings(BaseModel):
     max_articles_per_source: int = Field(default=500, ge=1)  # new pages per source and poll
     # a feed's entries beyond this are skipped for good (real feeds list 10–300)
     max_feed_entries: int = Field(default=1000, ge=1)
+    # a sitemap's entries beyond its newest this many are skipped for good
+    max_sitemap_entries: int = Field(default=1000, ge=1)
+    # What reading one feed or sitemap may cost; over it, the source fails with the reason.
+    # Bytes as parsed (after gunzip; bounds the parse's memory) and CPU seconds of the
+    # parsing thread (how long one document may hold the reactor).
+    parse_max_bytes: int = Field(default=50_000_000, ge=10_000)
+    parse_cpu_seconds: float = Field(default=3.0, gt=0)
+    # A source's crawl that runs longer stops for this poll (logged, its status partial) and
+    # resumes at its next poll; 0: no slice.
+    time_slice_seconds: float = Field(default=120.0, ge=0)
     # Processes that extract pages beside the downloading one; 1: extract on the reactor
     # thread (one core). Each worker holds its own parser and language model (~150 MB).
     extract_workers: int = Field(default=1, ge=1, le=64)

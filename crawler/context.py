@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile, profile_for
+from newswatch.crawler.xmlbounds import DEFAULT_BUDGET, ParseBudget
 from newswatch.storage.repository import SourceRunCounts
 from newswatch.storage.validators import Validators
 
@@ -39,6 +40,8 @@ class SourceContext:
     sink: ArticleSink
     max_articles: int = 500
     max_feed_entries: int = 1000
+    max_sitemap_entries: int = 1000
+    parse_budget: ParseBudget = DEFAULT_BUDGET
     counts: SourceRunCounts = field(default_factory=SourceRunCounts)
     discovery_pages_read: int = 0  # feeds, sitemaps and listings that could be read
 

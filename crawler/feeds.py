@@ -15,8 +15,10 @@ from newswatch.crawler.encoding import decode_body
 from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import parse_iso_datetime
 from newswatch.crawler.xmlbounds import (
+    DEFAULT_BUDGET,
     MAX_FEED_ENTRIES,
     DocumentRefused,
+    ParseBudget,
     check_entities,
     trim_entries,
 )
@@ -42,7 +44,7 @@ class FeedResult:
     version: str = ""
     encoding: str = ""
     problem: str | None = None  # why the feed is broken or not a feed; entries may still exist
-    skipped: int = 0  # entries beyond MAX_FEED_ENTRIES, never read
+    more: bool = False  # the feed lists more entries than max_entries; the rest are never read
 
     @property
     def is_feed(self) -> bool:
@@ -101,24 +103,28 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
 
 
 def parse_feed(
-    body: bytes, http_charset: str | None = None, max_entries: int = MAX_FEED_ENTRIES
+    body: bytes,
+    http_charset: str | None = None,
+    max_entries: int = MAX_FEED_ENTRIES,
+    budget: ParseBudget = DEFAULT_BUDGET,
 ) -> FeedResult:
     """Decode the bytes ourselves (feedparser misreads mislabelled cp1251/UTF-8), refuse
-    entity bombs, keep the first max_entries entries, then parse."""
+    entity bombs, read the first max_entries entries under the budget, then parse them (the
+    budget's bytes bound what feedparser reads)."""
     if not body.strip():
         return FeedResult(problem="empty body")
     text, encoding = decode_body(body, http_charset)
     text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
     try:
         check_entities(text)
+        trimmed = trim_entries(text.encode("utf-8"), max_entries, budget)
     except DocumentRefused as exc:
         return FeedResult(encoding=encoding, problem=f"refused: {exc}")
-    trimmed = trim_entries(text.encode("utf-8"), max_entries)
     parsed = feedparser.parse(
         trimmed.data, response_headers={"content-type": "application/xml; charset=utf-8"}
     )
     result = FeedResult(version=parsed.get("version", ""), encoding=encoding)
-    result.skipped = max(trimmed.entries - trimmed.kept, len(parsed.entries) - max_entries, 0)
+    result.more = trimmed.more or len(parsed.entries) > max_entries
     for raw in parsed.entries[:max_entries]:
         entry = FeedEntry(
             title=_readable(plain_text(raw.get("title"))),

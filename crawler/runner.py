@@ -1,6 +1,10 @@
 """Running crawls: every enabled source at once on one asyncio Twisted reactor.
 
 A failing source only fails itself; its errors end up in its counts, never in the others'.
+A source gets a time slice (crawl.time_slice_seconds): a crawl still running then is closed
+with the reason (its pages stored so far stay; its discovery pages are read in full again at
+the next poll, whose known articles are skipped), so one slow or huge source can neither hold
+the reactor for long nor its domain's turn (sources on one site take turns in the daemon).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from newswatch.config.sources import SourceSpec
 from newswatch.crawler.context import ArticleSink, SourceContext
 from newswatch.crawler.scrapy_settings import ASYNCIO_REACTOR, scrapy_settings
 from newswatch.crawler.spiders import spider_class_for
+from newswatch.crawler.xmlbounds import ParseBudget
 from newswatch.storage.repository import SourceRunCounts
 
 log = logging.getLogger("newswatch.crawl")
@@ -62,6 +67,10 @@ async def crawl_sources(
             sink,
             max_articles=settings.crawl.max_articles_per_source,
             max_feed_entries=settings.crawl.max_feed_entries,
+            max_sitemap_entries=settings.crawl.max_sitemap_entries,
+            parse_budget=ParseBudget(
+                settings.crawl.parse_max_bytes, settings.crawl.parse_cpu_seconds
+            ),
         )
         for source in sources
     ]
@@ -74,6 +83,11 @@ async def crawl_sources(
             ScrapySettings(scrapy_settings(settings, context.source)),
         )
         task = runner.crawl(crawler, context=context)
+        if seconds := settings.crawl.time_slice_seconds:
+            ending = asyncio.get_running_loop().call_later(
+                seconds, _end_slice, crawler, context, seconds
+            )
+            task.add_done_callback(lambda _, ending=ending: ending.cancel())
         if watch is not None:
             task.add_done_callback(lambda _, context=context: watch.source_done(context))
         tasks.append(task)
@@ -86,6 +100,27 @@ async def crawl_sources(
         if isinstance(outcome, BaseException):
             context.fail(context.source.start_urls[0], f"crawler error: {outcome!r}")
     return [SourceResult(c.source.id, c.finish()) for c in contexts]
+
+
+TIME_SLICE = "time_slice"  # the reason a spider closed at the end of its slice
+
+
+def _end_slice(crawler: Crawler, context: SourceContext, seconds: float) -> None:
+    """The source has had its slice: stop it for this poll, with the reason on record."""
+    engine = crawler.engine
+    if engine is None or engine.spider is None:
+        return
+    context.fail(
+        context.source.start_urls[0],
+        f"time slice: crawl stopped after {seconds:g} s; the rest is crawled at the next poll",
+    )
+    closing = asyncio.ensure_future(engine.close_spider_async(reason=TIME_SLICE))
+    closing.add_done_callback(_log_close_error)
+
+
+def _log_close_error(closing: asyncio.Future[None]) -> None:
+    if not closing.cancelled() and (error := closing.exception()):
+        log.warning("closing a spider at the end of its time slice failed: %r", error)
 
 
 def run_on_reactor(main: Callable[[], Awaitable[T]], *, own_signals: bool = False) -> T:

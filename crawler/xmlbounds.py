@@ -1,14 +1,18 @@
-"""Bounds for XML documents from the web (feeds), checked before any parser expands them.
+"""Bounds for XML documents from the web (feeds, sitemaps), checked before and while parsing.
 
 Python's expat, which feedparser uses, expands internal entities without a budget: a 355 KB feed
 defining one 200 KB entity referenced 30,000 times grows to gigabytes. Entities are bounded here
-by size and count on the text itself, before a parser sees it; and a feed listing more entries
-than anyone publishes is cut to its first entries (the newest), so parsing it stays cheap.
+by size and count on the text itself, before a parser sees it. Every document is then read by
+lxml in chunks under a ParseBudget (bytes read, CPU time), so an over-budget document fails its
+source with the reason instead of holding the reactor or the daemon's memory; and a feed listing
+more entries than anyone publishes is read only up to its first entries (the newest).
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -16,6 +20,7 @@ from lxml import etree
 MAX_ENTITY_DECLARATIONS = 50
 MAX_ENTITY_EXPANSION = 1_000_000  # characters all references of declared entities add up to
 MAX_FEED_ENTRIES = 1000  # real feeds list 10–300; the rest of a longer one is never read
+CHUNK_BYTES = 64 * 1024  # the budget is checked after each chunk fed to the parser
 
 _ROOT_START = re.compile(r"<[A-Za-z_:]")
 _DECLARATION = re.compile(r"<!ENTITY\b")
@@ -24,6 +29,68 @@ _INTERNAL = re.compile(r"""<!ENTITY\s+([^\s%"'<>]+)\s+(?:"([^"<&%]*)"|'([^'<&%]*
 
 class DocumentRefused(ValueError):
     """The document breaks a bound; the message says which, for the source's problems."""
+
+
+class OverBudget(DocumentRefused):
+    """The document needs more bytes or CPU time than its ParseBudget."""
+
+
+@dataclass(frozen=True)
+class ParseBudget:
+    """What reading one document may cost. max_bytes: the document as parsed (after gunzip);
+    lxml's tree and feedparser's input grow with it, so it bounds the parse's memory.
+    cpu_seconds: CPU time of the parsing thread (not wall time: a loaded machine does not fail
+    normal feeds), which is also how long the document may hold the reactor."""
+
+    max_bytes: int = 50_000_000  # the sitemap protocol's own limit
+    cpu_seconds: float = 3.0
+
+
+DEFAULT_BUDGET = ParseBudget()
+
+
+def chunks_of(data: bytes, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    return (data[i : i + size] for i in range(0, len(data), size))
+
+
+def stream_events(
+    chunks: Iterable[bytes],
+    budget: ParseBudget,
+    *,
+    recover: bool = False,
+    tags: tuple[str, ...] | None = None,
+) -> Iterator[tuple[str, etree._Element]]:
+    """lxml's start/end events (of `tags` only, when given), fed chunk by chunk; raises
+    OverBudget once the bytes read or the CPU time spent (by the parser and by the caller's
+    handling of the events) pass the budget. Entities are never resolved, nor DTDs or anything
+    on the network loaded."""
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        tag=tags,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=recover,
+    )
+    started, read = time.thread_time(), 0
+    for chunk in chunks:
+        read += len(chunk)
+        if read > budget.max_bytes:
+            raise OverBudget(f"over the parse budget: more than {budget.max_bytes:,} bytes")
+        parser.feed(chunk)
+        yield from parser.read_events()
+        if (spent := time.thread_time() - started) > budget.cpu_seconds:
+            raise OverBudget(
+                f"over the parse budget: {spent:.2f} s of CPU after {read:,} bytes "
+                f"(at most {budget.cpu_seconds:g} s)"
+            )
+    parser.close()
+    yield from parser.read_events()
+
+
+def local_name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def check_entities(text: str) -> None:
@@ -56,25 +123,41 @@ def check_entities(text: str) -> None:
 @dataclass(frozen=True)
 class Trimmed:
     data: bytes
-    entries: int  # entries the document lists
-    kept: int  # entries left in data
+    kept: int  # entries left in data; -1: lxml could not read it, data is as given
+    more: bool = False  # the document lists more entries than kept (they were not read)
 
 
-def trim_entries(data: bytes, limit: int = MAX_FEED_ENTRIES) -> Trimmed:
-    """The document with only its first `limit` RSS items or Atom entries. A document lxml
-    cannot read strictly is returned as is (feedparser salvages broken feeds; its size is
-    bounded by the download cap)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+def _is_entry(element: etree._Element) -> bool:
+    return local_name(element.tag) in ("item", "entry") and element.getparent() is not None
+
+
+def trim_entries(
+    data: bytes, limit: int = MAX_FEED_ENTRIES, budget: ParseBudget = DEFAULT_BUDGET
+) -> Trimmed:
+    """The document with only its first `limit` RSS items or Atom entries; reading stops
+    there, so the rest of a huge feed costs nothing. A document lxml cannot read strictly is
+    returned as is (feedparser salvages broken feeds) when it is within the budget's bytes.
+    Raises OverBudget."""
+    root: etree._Element | None = None
+    ended = 0
     try:
-        root = etree.fromstring(data, parser=parser)
+        for event, element in stream_events(chunks_of(data), budget):
+            if root is None:
+                root = element
+            if event == "end" and _is_entry(element):
+                ended += 1
+                if ended > limit:
+                    break
     except etree.XMLSyntaxError:
-        return Trimmed(data, -1, -1)
-    entries = [e for e in root.iter("{*}item", "{*}entry") if e.getparent() is not None]
-    if len(entries) <= limit:
-        return Trimmed(data, len(entries), len(entries))
-    for entry in entries[limit:]:
+        if len(data) > budget.max_bytes:
+            raise OverBudget(
+                f"over the parse budget: more than {budget.max_bytes:,} bytes"
+            ) from None
+        return Trimmed(data, -1)
+    if ended <= limit:
+        return Trimmed(data, ended)
+    assert root is not None
+    for entry in [e for e in root.iter() if _is_entry(e)][limit:]:  # incl. a half-read one
         entry.getparent().remove(entry)
     trimmed = etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
-    return Trimmed(trimmed, len(entries), limit)
+    return Trimmed(trimmed, limit, more=True)

@@ -286,6 +286,7 @@ class AlertDelivery(Base):
     story: Mapped[Story] = relationship()
     event: Mapped[Event] = relationship()
     article: Mapped[Article] = relationship()
+    alert_message: Mapped[AlertMessage | None] = relationship()
 
 
 class AlertMessage(Base):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from newswatch.storage.models import AlertDelivery, AlertMessage, Article, RuleMute
@@ -204,13 +204,40 @@ def mark_sent(session: Session, ids: Sequence[int], message_id: str) -> None:
 def listing(session: Session, status: str, limit: int | None = None) -> list[AlertDelivery]:
     query = (
         select(AlertDelivery)
-        .options(selectinload(AlertDelivery.story), selectinload(AlertDelivery.article))
+        .options(
+            selectinload(AlertDelivery.story),
+            selectinload(AlertDelivery.article),
+            selectinload(AlertDelivery.alert_message),
+        )
         .where(AlertDelivery.status == status)
         .order_by(AlertDelivery.id.desc())
     )
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def unsent_listing(session: Session, limit: int | None = None) -> list[AlertMessage]:
+    """Emails composed and not sent yet, newest first (failed ones carry their last error)."""
+    query = (
+        select(AlertMessage)
+        .where(AlertMessage.status == "pending")
+        .order_by(AlertMessage.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_unsent_messages(session: Session) -> tuple[int, int]:
+    """(emails composed and not sent, of which failed at least once)."""
+    unsent, failing = session.execute(
+        select(
+            func.count(AlertMessage.id),
+            func.count(AlertMessage.last_error),
+        ).where(AlertMessage.status == "pending")
+    ).one()
+    return unsent or 0, failing or 0
 
 
 def other_reports(session: Session, event_id: int, but: int) -> list[Article]:

@@ -105,6 +105,7 @@ def test_smtp_down_then_refusing_then_up_delivers_each_alert_once(
     assert "2 failed (will retry)" in crawl.stdout  # one email per recipient
     [pending] = [p for p in cli.json_lines("alerts", "pending") if p["recipient"] == RECIPIENTS[0]]
     assert pending["attempts"] == 1 and "ConnectionRefusedError" in pending["last_error"]
+    _shows_the_failed_emails(cli)
 
     server.start()
     try:
@@ -123,7 +124,29 @@ def test_smtp_down_then_refusing_then_up_delivers_each_alert_once(
         server.stop()
     assert sorted(r for mail in server.received for r in mail.recipients) == RECIPIENTS
     assert cli.json_lines("alerts", "pending") == []
-    assert {s["attempts"] for s in cli.json_lines("alerts", "sent")} == {3}
+    sent = cli.json_lines("alerts", "sent")
+    assert {s["attempts"] for s in sent} == {3}
+    assert {s["message"]["state"] for s in sent} == {"sent"}
+    assert {s["message_id"] for s in sent} == {s["message"]["message_id"] for s in sent}
+    *_, summary = cli.json_lines("status")
+    assert (summary["emails_unsent"], summary["emails_failed"]) == (0, 0)
+
+
+def _shows_the_failed_emails(cli: Cli) -> None:
+    """The emails composed and not sent (alert_messages) are in `alerts pending` and `status`,
+    as tables and as JSON: each recipient's one email, its Message-ID, state and error."""
+    emails = {p["recipient"]: p["message"] for p in cli.json_lines("alerts", "pending")}
+    assert sorted(emails) == RECIPIENTS
+    for email in emails.values():
+        assert email["status"] == "pending" and email["state"] == "failed"
+        assert email["attempts"] == 1 and "ConnectionRefusedError" in email["last_error"]
+        assert email["message_id"].startswith("<") and email["subject"].startswith("[newswatch]")
+    table = cli.run("alerts", "pending").stdout
+    assert "2 emails composed and not sent yet" in table
+    assert all(e["message_id"] in table for e in emails.values())
+    *_, summary = cli.json_lines("status")
+    assert (summary["emails_unsent"], summary["emails_failed"]) == (2, 2)
+    assert "2 emails composed and not sent (2 failed" in cli.run("status").stdout
 
 
 def test_rules_test_runs_a_rule_over_stored_articles(delivered) -> None:

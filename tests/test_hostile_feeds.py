@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,4 +229,165 @@ def test_a_100000_entry_feed_is_read_to_its_cap_once_and_does_not_crowd_out_othe
     assert _stored(world, "big") == stored  # nothing more stored, poll after poll
     articles = [p for p in world.server.log.paths("big.example") if p.startswith("/a/")]
     assert len(articles) == len(set(articles)) <= cap  # each read once, none beyond the cap
+    assert daemon.terminate() == 0
+
+
+def _slow_source(world, articles: int, delay: float) -> dict:
+    """A feed on khovar.tj (the healthy source's own site, so the two take turns) listing
+    `articles` pages that each take `delay` seconds to answer."""
+    site = world.server.sites["khovar.tj"]
+    (site.root / "slow").mkdir(exist_ok=True)
+    for number in range(articles):
+        (site.root / "slow" / f"{number}.html").write_text(_page(number), "utf-8")
+        site.routes[f"/slow/{number}"] = {"file": f"slow/{number}.html", "delay": delay}
+    items = "".join(
+        f"<item><title>Сводка {n}</title><link>https://khovar.tj/slow/{n}</link></item>"
+        for n in range(articles)
+    )
+    feed = f'<rss version="2.0"><channel><title>Slow</title>{items}</channel></rss>'
+    (site.root / "slow" / "feed.rss").write_text(feed, "utf-8")
+    site.routes["/slow/feed.rss"] = {"file": "slow/feed.rss", "content_type": "application/rss+xml"}
+    return {
+        "id": "slow",
+        "name": "slow",
+        "languages": ["ru"],
+        "discovery": "feed",
+        "start_urls": ["https://khovar.tj/slow/feed.rss"],
+        "allowed_domains": ["khovar.tj"],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+    }
+
+
+def test_a_slow_source_stops_at_its_time_slice_and_resumes_next_poll(world) -> None:
+    """300 pages answering in 1 s each: a minute or more for one crawl, during which its site
+    (shared with the healthy source) would be taken. With a 2 s slice each poll stops with
+    the reason, the healthy source gets its turns, and the next poll goes on."""
+    articles = 300
+    world.sources = [KHOVAR_EN, _slow_source(world, articles, delay=1.0)]
+    world.settings = {
+        "crawl": {
+            "download_delay": 0.0,
+            "timeout": 30,
+            "retry_times": 0,
+            "concurrency_per_domain": 2,
+            "time_slice_seconds": 2,
+        }
+    }
+    daemon = world.daemon().start()
+    first = daemon.wait_for("the slow source's first slice", "crawled", source="slow")
+    assert first["status"] == "partial", first
+    stored_first = _stored(world, "slow")
+    wait_until(
+        "two slices of the slow source",
+        lambda: len(daemon.events("crawled", source="slow")) >= 2,
+        timeout=10 * POLL_SECONDS + 60,
+    )
+    world.publish_and_wait(relations_story(9))  # the healthy source's story still arrives
+    stored = _stored(world, "slow")
+    assert stored_first < stored < articles  # resumed where it stopped, not finished yet
+    slow = daemon.events("crawled", source="slow")
+    assert all(e["status"] == "partial" for e in slow), slow
+    # the site's turns alternate: the healthy source is crawled between the slow one's slices
+    healthy = daemon.events("crawled", source="khovar-en")
+    assert len(healthy) >= len(slow) - 1, (len(healthy), len(slow))
+    assert "time slice: crawl stopped after 2 s" in _last_error(world, "slow")
+    assert "source=slow" in daemon.log_text() and "time slice" in daemon.log_text()
+    assert daemon.terminate() == 0
+
+
+def _sitemap_source(world, host: str, name: str, body: bytes, routes: dict) -> dict:
+    """A site of its own serving `body` at /name, and a source reading it as a sitemap."""
+    root = world.tmp_path / "sites" / host
+    root.mkdir(parents=True, exist_ok=True)
+    (root / name).write_bytes(body)
+    route = {"file": name, "content_type": "application/xml"}
+    world.server.sites[host] = Site(host, f"https://{host}", root, {f"/{name}": route, **routes})
+    source_id = host.split(".")[0]
+    return {
+        "id": source_id,
+        "name": source_id,
+        "languages": ["ru"],
+        "discovery": "sitemap",
+        "article_pattern": "/a/",
+        "start_urls": [f"https://{host}/{name}"],
+        "allowed_domains": [host],
+        "schedule": {"interval": f"{POLL_SECONDS}s", "jitter": 0},
+    }
+
+
+def _huge_sitemap(world, host: str, entries: int, served: int) -> tuple[bytes, dict]:
+    """A sitemap of `entries` URLs, the newest last (entry n is n minutes old, listed in
+    reverse); only the `served` newest exist on the site."""
+    root = world.tmp_path / "sites" / host / "a"
+    root.mkdir(parents=True, exist_ok=True)
+    routes = {}
+    for number in range(served):
+        (root / f"{number}.html").write_text(_page(number), "utf-8")
+        routes[f"/a/{number}"] = {"file": f"a/{number}.html"}
+    newest = datetime(2026, 11, 30, tzinfo=UTC)
+    urls = "".join(
+        f"<url><loc>https://{host}/a/{n}</loc>"
+        f"<lastmod>{(newest - timedelta(minutes=n)).isoformat()}</lastmod></url>"
+        for n in reversed(range(entries))
+    )
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    return f'<?xml version="1.0"?><urlset xmlns="{ns}">{urls}</urlset>'.encode(), routes
+
+
+def _gzip_bomb_sitemap(megabytes: int) -> bytes:
+    """`megabytes` MB of sitemap in well under 1 MB of gzip."""
+    stream = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"<url><loc>https://bomb.example/a</loc></url>" * 25_000  # about 1 MB
+    parts = [stream.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')]
+    parts += [stream.compress(block) for _ in range(megabytes)]
+    parts += [stream.compress(b"</urlset>"), stream.flush()]
+    return b"".join(parts)
+
+
+def test_hostile_sitemaps_are_capped_or_refused_beside_a_healthy_source(world) -> None:
+    """A 20,000-URL sitemap is read to its newest 40 once, its stored count stays put poll
+    after poll; a gzip bomb (100 MB of sitemap, twice the byte budget) stops at the parse
+    budget with the reason in `status`, in flat memory; the healthy source's story still
+    arrives."""
+    cap, entries = 40, 20_000
+    body, routes = _huge_sitemap(world, "map.example", entries, cap)
+    bomb = _gzip_bomb_sitemap(100)
+    assert len(bomb) < 500_000
+    world.sources = [
+        KHOVAR_EN,
+        _sitemap_source(world, "map.example", "sitemap.xml", body, routes),
+        _sitemap_source(world, "bomb.example", "sitemap.xml.gz", bomb, {}),
+    ]
+    world.settings = {
+        "crawl": {
+            "download_delay": 0.0,
+            "timeout": 30,
+            "retry_times": 0,
+            "max_body_bytes": 20_000_000,
+            "max_sitemap_entries": cap,
+            "parse_cpu_seconds": 1.0,  # the bomb holds the reactor no longer than this
+        }
+    }
+    daemon = world.daemon().start()
+    daemon.wait_for("the big sitemap read", "crawled", source="map", status="ok")
+    refused = daemon.wait_for("the bomb polled", "crawled", source="bomb")
+    assert refused["status"] == "failed"
+    stored = _stored(world, "map")
+    assert stored == cap
+
+    world.publish_and_wait(relations_story(10))
+    polls = len(daemon.events("crawled", source="map"))
+    wait_until(
+        "two more polls of the big sitemap",
+        lambda: len(daemon.events("crawled", source="map")) >= polls + 2,
+        timeout=6 * POLL_SECONDS + 60,
+    )
+    assert _stored(world, "map") == stored  # nothing more stored, poll after poll
+    articles = [p for p in world.server.log.paths("map.example") if p.startswith("/a/")]
+    assert sorted(articles) == sorted(f"/a/{n}" for n in range(cap))  # the newest, each once
+    assert f"lists {entries - cap} entries more than the newest {cap}" in daemon.log_text()
+    reason = _last_error(world, "bomb")
+    assert "sitemap: over the parse budget" in reason, reason
+    peak = _peak_rss(daemon.process.pid)
+    assert peak < MAX_RSS_BYTES, f"peak RSS {peak / 2**20:.0f} MB"
     assert daemon.terminate() == 0

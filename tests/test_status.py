@@ -29,7 +29,13 @@ FIELDS = [
     "problems",
     "crawling_since",
 ]
-IDLE = {"outbox_pending": 0, "daemon": None, "crawls_in_progress": []}
+IDLE = {
+    "outbox_pending": 0,
+    "emails_unsent": 0,
+    "emails_failed": 0,
+    "daemon": None,
+    "crawls_in_progress": [],
+}
 
 
 def test_status_follows_the_crawls(fixture_server, sqlite_url, tmp_path) -> None:

@@ -18,18 +18,20 @@ class FeedSpider(NewsSpider):
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         result = parse_feed(
-            response.body, response_charset(response), self.context.max_feed_entries
+            response.body,
+            response_charset(response),
+            self.context.max_feed_entries,
+            self.context.parse_budget,
         )
         if result.problem:
             self.context.fail(response.url, f"feed: {result.problem}")
         if result.is_feed:
             self.context.discovery_pages_read += 1
-        if result.skipped:  # for good: the page is not incomplete, an unchanged feed is not re-read
+        if result.more:  # for good: the page is not incomplete, an unchanged feed is not re-read
             self.logger.warning(
-                "%s lists %d entries more than the %d read; they are skipped",
+                "%s lists more than %d entries; the rest are skipped",
                 response.url,
-                result.skipped,
-                len(result.entries),
+                self.context.max_feed_entries,
             )
         candidates = [
             (link, PageHint(entry.title, entry.published, entry.author, entry.summary))

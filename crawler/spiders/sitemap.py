@@ -18,8 +18,20 @@ MAX_INDEX_DEPTH = 2
 class SitemapSpider(NewsSpider):
     name = "sitemap"
 
+    def _parse(self, response: Response) -> SitemapResult:
+        context = self.context
+        result = parse_sitemap(response.body, context.max_sitemap_entries, context.parse_budget)
+        if result.skipped:  # for good: the page is not incomplete, an unchanged one is not re-read
+            self.logger.warning(
+                "%s lists %d entries more than the newest %d read; they are skipped",
+                response.url,
+                result.skipped,
+                len(result.entries),
+            )
+        return result
+
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
-        result = parse_sitemap(response.body)
+        result = self._parse(response)
         if result.problem:
             self.context.fail(response.url, f"sitemap: {result.problem}")
             return
@@ -38,7 +50,7 @@ class SitemapSpider(NewsSpider):
         not (each of them is fetched conditionally in turn)."""
         if response.status != 200:
             return
-        result = parse_sitemap(response.body)
+        result = self._parse(response)
         if result.kind == "index" and not result.problem:
             yield from self._follow_index(response, result)
 

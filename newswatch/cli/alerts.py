@@ -35,7 +35,53 @@ def _delivery_json(delivery: Any) -> dict[str, Any]:
         "last_error": delivery.last_error,
         "message_id": delivery.message_id,
         "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+        # the email it was composed into (sent only as that email, with its Message-ID)
+        "message": _message_json(delivery.alert_message) if delivery.alert_message else None,
     }
+
+
+def _message_json(message: Any) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "recipient": message.recipient,
+        "subject": message.subject,
+        "message_id": message.message_id,
+        "status": message.status,
+        "state": _message_state(message),
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at.isoformat(),
+        "last_error": message.last_error,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _message_state(message: Any) -> str:
+    """unsent: composed, not tried or cut short by a crash; failed: the last try failed."""
+    if message.status == "sent":
+        return "sent"
+    return "failed" if message.last_error else "unsent"
+
+
+def _print_messages(messages: list[Any]) -> None:
+    typer.echo(
+        f"\n{len(messages)} emails composed and not sent yet "
+        "(a resend keeps their Message-ID and content):"
+    )
+    print_table(
+        ["email", "recipient", "state", "attempts", "next try", "Message-ID", "subject / error"],
+        [
+            [
+                m.id,
+                m.recipient,
+                _message_state(m),
+                m.attempts,
+                m.next_attempt_at.strftime("%Y-%m-%d %H:%M"),
+                m.message_id,
+                shorten(m.last_error or m.subject, 50),
+            ]
+            for m in messages
+        ],
+    )
 
 
 def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> None:
@@ -66,6 +112,8 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
                 for d in deliveries
             ],
         )
+        if status == "pending" and (messages := outbox.unsent_listing(session, limit)):
+            _print_messages(messages)
 
 
 @app.command("pending")
@@ -78,7 +126,9 @@ def pending(
         bool, typer.Option("--json", help="Print JSON (one object per line).")
     ] = False,
 ) -> None:
-    """Deliveries not sent yet, with their attempts and last error."""
+    """Deliveries not sent yet, with their attempts and last error; then the emails composed
+    from them and not sent yet (unsent, or failed with their error). --json: one delivery per
+    line, its email under "message"."""
     _list(ctx, "pending", limit, as_json)
 
 

@@ -23,7 +23,8 @@ def status(
 ) -> None:
     """Per configured source: last run, result, new items, errors, 304s, unchanged pages and
     bytes of its last crawl, the daemon's next run and failures in a row, open health
-    problems; then the number of alert deliveries waiting in the outbox."""
+    problems; then the alert deliveries waiting in the outbox and the emails composed from
+    them and not sent yet (failed ones counted apart)."""
     from newswatch.storage.db import open_database
 
     app = state(ctx)
@@ -68,7 +69,11 @@ def status(
             for r in reports
         ],
     )
-    typer.echo(f"\noutbox: {summary['outbox_pending']} alert deliveries pending")
+    typer.echo(
+        f"\noutbox: {summary['outbox_pending']} alert deliveries pending; "
+        f"{summary['emails_unsent']} emails composed and not sent "
+        f"({summary['emails_failed']} failed; `newswatch alerts pending` lists them)"
+    )
     daemon = summary["daemon"] or "not running (no newswatch run holds the scheduler lock)"
     typer.echo(f"daemon: {daemon}")
     for crawl in summary["crawls_in_progress"]:
@@ -83,7 +88,7 @@ def status_reports(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """What `status --json` prints (and the web view's sources show): one dict per source,
     then the summary line (outbox, the daemon holding the lock, crawls in progress)."""
-    from newswatch.storage import health, jobstate, repository, running
+    from newswatch.storage import health, jobstate, outbox, repository, running
 
     runs = repository.latest_source_runs(session, [s.id for s in sources])
     jobs = jobstate.load_states(session)
@@ -110,8 +115,11 @@ def status_reports(
         {"run_id": r.id, "trigger": r.trigger, "started": r.started_at.isoformat()}
         for r in in_progress
     ]
+    unsent, failed = outbox.count_unsent_messages(session)
     summary = {
         "outbox_pending": repository.count_pending_deliveries(session),
+        "emails_unsent": unsent,  # composed (alert_messages), not sent; failed included
+        "emails_failed": failed,
         "daemon": daemon,
         "crawls_in_progress": crawls,
     }

@@ -327,12 +327,29 @@ def run_alerts(
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
     evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings, fence)
-    if settings.smtp.host:
-        deliver(settings, sessions, sources, report, fence=fence)
+    send_due(settings, sessions, sources, report, fence=fence)
+    return report
+
+
+def send_due(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    sources: list[SourceSpec],
+    report: AlertReport,
+    *,
+    mode: str | None = "immediate",
+    ignore_backoff: bool = False,
+    rule: str | None = None,
+    fence: Fence = NO_FENCE,
+) -> None:
+    """Every channel's due alerts: the emails (when an SMTP server is configured), then the
+    chat and webhook posts."""
     from newswatch.scheduler.channel_posts import deliver_channels
 
-    deliver_channels(settings, sessions, sources, report, fence=fence)
-    return report
+    options = {"mode": mode, "ignore_backoff": ignore_backoff, "rule": rule, "fence": fence}
+    if settings.smtp.host:
+        deliver(settings, sessions, sources, report, **options)
+    deliver_channels(settings, sessions, sources, report, **options)
 
 
 def preview(

@@ -35,12 +35,11 @@ from newswatch.crawler.runner import crawl_sources
 from newswatch.crawler.sink import DatabaseSink
 from newswatch.scheduler.alerting import (
     AlertReport,
-    deliver,
     evaluate_new,
     load_matcher,
     run_alerts,
+    send_due,
 )
-from newswatch.scheduler.channel_posts import deliver_channels
 from newswatch.scheduler.health import check_source, send_notices
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.records import source_records
@@ -560,9 +559,7 @@ class Daemon:
         fence = self.leadership.fenced
         # e.g. after a crash mid-crawl
         evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
-        if config.settings.smtp.host:
-            deliver(config.settings, self.sessions, config.sources, report, fence=fence)
-        deliver_channels(config.settings, self.sessions, config.sources, report, fence=fence)
+        send_due(config.settings, self.sessions, config.sources, report, fence=fence)
         send_notices(config.settings, self.sessions, fence)
         self._count_alerts(report)
 
@@ -570,17 +567,7 @@ class Daemon:
         config = self.config
         fence = self.leadership.fenced
         evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
-        if config.settings.smtp.host:
-            deliver(
-                config.settings,
-                self.sessions,
-                config.sources,
-                report,
-                mode="digest",
-                rule=rule_name,
-                fence=fence,
-            )
-        deliver_channels(
+        send_due(
             config.settings,
             self.sessions,
             config.sources,

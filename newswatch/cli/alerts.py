@@ -147,8 +147,7 @@ def sent(
 
 
 def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool) -> None:
-    from newswatch.scheduler.alerting import AlertReport, deliver, evaluate_new, load_matcher
-    from newswatch.scheduler.channel_posts import deliver_channels
+    from newswatch.scheduler.alerting import AlertReport, evaluate_new, load_matcher, send_due
     from newswatch.storage.db import open_database
 
     app_state = state(ctx)
@@ -160,11 +159,7 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
     report = AlertReport()
     evaluate_new(sessions, matcher, report, settings)
     mode = None if digests else "immediate"
-    if settings.smtp.host:
-        deliver(
-            settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
-        )
-    deliver_channels(
+    send_due(
         settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
     )
     data = {

@@ -113,7 +113,20 @@ def link_article(
 def link_stored(session: Session, article: Article) -> int:
     """Link an article stored without its event (by a path other than the crawler's sink, or
     before events existed and without a backfilled one): the same decision, now."""
-    new = NewArticle(
+    new = as_new(article)
+    outcome = StoreOutcome(
+        "new", article.id, article.story_id or 0, article.dedup_reason, article.dedup_score
+    )
+    store.lock_writers(session)
+    link = link_article(session, outcome, new)
+    assert link is not None  # a "new" outcome is always linked
+    session.expire(article, ["event_id"])  # written with Core: the ORM copy is stale
+    return link.event_id
+
+
+def as_new(article: Article) -> NewArticle:
+    """A stored article as the store path saw it when it came in."""
+    return NewArticle(
         source_id=article.source_id,
         url=article.url,
         canonical_url=article.canonical_url,
@@ -123,11 +136,3 @@ def link_stored(session: Session, article: Article) -> int:
         language=article.language,
         published=article.published,
     )
-    outcome = StoreOutcome(
-        "new", article.id, article.story_id or 0, article.dedup_reason, article.dedup_score
-    )
-    store.lock_writers(session)
-    link = link_article(session, outcome, new)
-    assert link is not None  # a "new" outcome is always linked
-    session.expire(article, ["event_id"])  # written with Core: the ORM copy is stale
-    return link.event_id

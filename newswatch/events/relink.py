@@ -11,11 +11,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from newswatch.events.linking import link_article
+from newswatch.events.linking import as_new, link_article
 from newswatch.storage import events as store
 from newswatch.storage.dedup import StoreOutcome
-from newswatch.storage.models import Article
-from newswatch.storage.repository import NewArticle
 
 
 @dataclass(frozen=True)
@@ -24,19 +22,6 @@ class Relinked:
     events_before: int
     events_after: int
     moved: int  # articles now in another event than before
-
-
-def _as_new(article: Article) -> NewArticle:
-    return NewArticle(
-        source_id=article.source_id,
-        url=article.url,
-        canonical_url=article.canonical_url,
-        title=article.title,
-        text=article.text,
-        content_hash=article.content_hash,
-        language=article.language,
-        published=article.published,
-    )
 
 
 def relink(session: Session, since: datetime, until: datetime) -> Relinked:
@@ -52,7 +37,7 @@ def relink(session: Session, since: datetime, until: datetime) -> Relinked:
         )
         old = former.get(article.id)
         reuse = old if old in free else None
-        link = link_article(session, outcome, _as_new(article), article.fetched_at, reuse)
+        link = link_article(session, outcome, as_new(article), article.fetched_at, reuse)
         assert link is not None  # a "new" outcome is always linked
         free.discard(link.event_id)
         after[article.id] = link.event_id

@@ -80,7 +80,7 @@ def list_events(
                 [
                     d["id"],
                     d["date"],
-                    d["kind"],
+                    "" if d["kind"] == "none" else d["kind"],  # no kind of meeting named
                     len(d["reports"]),
                     ",".join(d["languages"]),
                     shorten(",".join(d["sources"]), 40),

@@ -8,9 +8,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from newswatch.storage.db import MIGRATIONS_DIR, make_engine
+from newswatch.storage.db import MIGRATIONS_DIR, is_current, make_engine
+from newswatch.storage.migrations import HEAD
 from newswatch.storage.models import Base
 
 
@@ -27,6 +29,21 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'm.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+def test_the_head_every_command_checks_is_alembics_head() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD]
+
+
+def test_a_database_is_current_only_at_the_head(database_url: str) -> None:
+    engine = make_engine(database_url)
+    assert not is_current(engine)  # empty: no alembic_version table
+    _upgrade(engine, "0001")
+    assert not is_current(engine)
+    _upgrade(engine, "head")
+    assert is_current(engine)
 
 
 def test_models_match_migrations(database_url: str) -> None:

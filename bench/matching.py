@@ -196,7 +196,7 @@ def naive_match(
                     hits.setdefault(int(name[1:]), []).append(position)
         if not hits and index not in always:
             continue
-        evaluator.atom_hits, evaluator._places = hits, {}
+        evaluator.atom_hits, evaluator._places, evaluator._refs = hits, {}, {}
         outcome = evaluator.evaluate(rule.query)
         if outcome.ok and outcome.score >= rule.min_score:
             matched.append(rule.name)

@@ -56,18 +56,24 @@ def is_menu(paragraph: str) -> bool:
 
 
 def menu_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if is_menu(m.group())]
+    """Where the menus are; only paragraphs of many capitalised words need a closer look."""
+    return [
+        (m.start(), m.end())
+        for m in _PARAGRAPH.finditer(text)
+        if m.end() - m.start() > 4 * MENU_MIN_WORDS and is_menu(m.group())
+    ]
 
 
-def lead_end(text: str) -> int:
+def lead_end(text: str, menus: list[tuple[int, int]] | None = None) -> int:
     """Offset where the lead of ``text`` ends: the first paragraph of prose, with the short
     lines before it (a headline, a date line, site furniture), so that a page saved as text or
     a title-less feed item still has its first sentences as the lead. When prose starts far
     down, the first paragraph alone."""
+    skip = {start for start, _ in (menu_spans(text) if menus is None else menus)}
     first = None
     prelude = 0
     for match in _PARAGRAPH.finditer(text):
-        if is_menu(match.group()):
+        if match.start() in skip:
             continue
         words = len(_LETTER_WORD.findall(match.group()))
         first = first if first is not None else match.end()
@@ -82,9 +88,10 @@ def analyse(document: Document) -> list[Word]:
     never adjacent (``breaks``), so phrases and NEAR stay inside one of them. Menus saved with
     the page are left out (``menu_spans``)."""
     words: list[Word] = []
-    boundary = lead_end(document.text)
+    text_menus = menu_spans(document.text or "")
+    boundary = lead_end(document.text or "", text_menus)
     for field, text in (("title", document.title or ""), ("text", document.text or "")):
-        menus = menu_spans(text) if field == "text" else []
+        menus = text_menus if field == "text" else []
         skipped = False
         for i, token in enumerate(tokenize(text)):
             if menus and any(a <= token.start < b for a, b in menus):

@@ -211,8 +211,9 @@ def text_language(word: str, document_language: str | None) -> str | None:
     if script == "arabic":
         return ARABIC_KAZAKH
     if script == "cyrillic":
-        language = base_language(document_language)
-        return language if language in ("ru", "kk", "tg") else "ru"
+        if document_language in ("ru", "kk", "tg"):
+            return document_language
+        return "kk" if document_language == ARABIC_KAZAKH else "ru"
     return None
 
 

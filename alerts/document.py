@@ -47,12 +47,10 @@ class Word:
 
 def is_menu(paragraph: str) -> bool:
     """A navigation list saved with the page: Россия Южная Корея Украина Армения Казахстан …"""
+    if _SENTENCE_MARK.search(paragraph):  # prose: the common case, decided cheaply
+        return False
     words = _LETTER_WORD.findall(paragraph)
-    return (
-        len(words) >= MENU_MIN_WORDS
-        and all(w[0].isupper() for w in words)
-        and not _SENTENCE_MARK.search(paragraph)
-    )
+    return len(words) >= MENU_MIN_WORDS and all(w[0].isupper() for w in words)
 
 
 def menu_spans(text: str) -> list[tuple[int, int]]:

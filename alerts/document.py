@@ -12,7 +12,17 @@ from newswatch.alerts.morphology import ARABIC_KAZAKH, STEMMED, stem, text_langu
 from newswatch.alerts.normalize import tokenize
 
 FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
-_FIRST_PARAGRAPH = re.compile(r"\s*\S[^\n]*")
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_MARK = re.compile(r"[.!?,;:«»\"“”()]")
+# The lead runs through the first paragraph of prose (this many words); short paragraphs before
+# it (a date line, a headline, a weather widget, a view counter) join it, unless they are long
+# enough to be more than page furniture.
+LEAD_MIN_WORDS = 8
+LEAD_MAX_PRELUDE = 40
+# A menu saved with the page: many capitalised words (country or section names) and no
+# punctuation at all. Its words are not the article's and are left out.
+MENU_MIN_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,40 @@ class Word(NamedTuple):  # a named tuple: built for every article word, see Toke
     breaks: bool  # punctuation before it: phrases do not run across
 
 
-def lead_end(text: str) -> int:
-    """Offset where the first paragraph (the lead) of ``text`` ends."""
-    match = _FIRST_PARAGRAPH.match(text)
-    return match.end() if match else 0
+def is_menu(paragraph: str) -> bool:
+    """A navigation list saved with the page: Россия Южная Корея Украина Армения Казахстан …"""
+    if _SENTENCE_MARK.search(paragraph):  # prose: the common case, decided cheaply
+        return False
+    words = _LETTER_WORD.findall(paragraph)
+    return len(words) >= MENU_MIN_WORDS and all(w[0].isupper() for w in words)
+
+
+def menu_spans(text: str) -> list[tuple[int, int]]:
+    """Where the menus are; only paragraphs of many capitalised words need a closer look."""
+    return [
+        (m.start(), m.end())
+        for m in _PARAGRAPH.finditer(text)
+        if m.end() - m.start() > 4 * MENU_MIN_WORDS and is_menu(m.group())
+    ]
+
+
+def lead_end(text: str, menus: list[tuple[int, int]] | None = None) -> int:
+    """Offset where the lead of ``text`` ends: the first paragraph of prose, with the short
+    lines before it (a headline, a date line, site furniture), so that a page saved as text or
+    a title-less feed item still has its first sentences as the lead. When prose starts far
+    down, the first paragraph alone."""
+    skip = {start for start, _ in (menu_spans(text) if menus is None else menus)}
+    first = None
+    prelude = 0
+    for match in _PARAGRAPH.finditer(text):
+        if match.start() in skip:
+            continue
+        words = len(_LETTER_WORD.findall(match.group()))
+        first = first if first is not None else match.end()
+        if words >= LEAD_MIN_WORDS:
+            return match.end() if prelude <= LEAD_MAX_PRELUDE else first
+        prelude += words
+    return first or 0
 
 
 @lru_cache(maxsize=200_000)  # news vocabularies repeat: each word is looked at once
@@ -52,14 +92,30 @@ def _word_keys(norm: str, document_language: str | None) -> tuple[str, str, str 
 
 def analyse(document: Document) -> list[Word]:
     """The words of the title, then of the text; a title's last word and the text's first are
-    never adjacent (``breaks``), so phrases and NEAR stay inside one of them."""
+    never adjacent (``breaks``), so phrases and NEAR stay inside one of them. Menus saved with
+    the page are left out (``menu_spans``)."""
     words: list[Word] = []
-    boundary = lead_end(document.text)
+    text_menus = menu_spans(document.text or "")
+    boundary = lead_end(document.text or "", text_menus)
     for field, text in (("title", document.title or ""), ("text", document.text or "")):
+        menus = text_menus if field == "text" else []
+        skipped = False
         for i, token in enumerate(tokenize(text)):
+            if menus and any(a <= token.start < b for a, b in menus):
+                skipped = True
+                continue
             norm, key, language = _word_keys(token.norm, document.language)
             where = field if field == "title" else ("lead" if token.start < boundary else "body")
             words.append(
-                Word(norm, key, language, where, token.start, token.end, token.breaks or i == 0)
+                Word(
+                    norm,
+                    key,
+                    language,
+                    where,
+                    token.start,
+                    token.end,
+                    token.breaks or i == 0 or skipped,
+                )
             )
+            skipped = False
     return words

@@ -26,7 +26,13 @@ from newswatch.alerts.arabic_kazakh import fold
 from newswatch.alerts.compiled import ArticleState, Compiler, Decide
 from newswatch.alerts.document import Document, Word, analyse
 from newswatch.alerts.evaluate import Evaluator
-from newswatch.alerts.morphology import ARABIC_KAZAKH, MIN_SUFFIXED_TERM, suffix_ok, term_forms
+from newswatch.alerts.morphology import (
+    ARABIC_KAZAKH,
+    MIN_SUFFIXED_TERM,
+    base_language,
+    suffix_ok,
+    term_forms,
+)
 from newswatch.alerts.query import (
     Alias,
     AliasSlot,
@@ -249,7 +255,7 @@ class Matcher:
         matched = []
         for index in self.candidates(atom_hits):
             rule = self.rules[index]
-            if rule.languages and document.language not in rule.languages:
+            if rule.languages and base_language(document.language) not in rule.languages:
                 continue
             if rule.sources and document.source not in rule.sources:
                 continue

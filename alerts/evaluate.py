@@ -102,6 +102,7 @@ class Evaluator:
         self.words, self.atom_hits, self.atom_of, self.explain = words, atom_hits, atom_of, explain
         self.texts = texts  # {"title": ..., "text": ...}: explanations quote the original words
         self._places: dict[int, list[tuple[int, int]]] = {}
+        self._refs: dict[tuple[int, str | None], Outcome] = {}
 
     # -- places of terms ----------------------------------------------------------------------
 
@@ -234,6 +235,14 @@ class Evaluator:
         return inner
 
     def _ref(self, node: Ref, scope: str | None) -> Outcome:
+        if not self.explain:
+            # A definition used in many places (a side, the third countries) is evaluated once
+            # per article and scope; outcomes are never modified without explanations.
+            key = (id(node.item), scope)
+            cached = self._refs.get(key)
+            if cached is None:
+                cached = self._refs[key] = self.evaluate(node.item, scope)
+            return cached
         inner = self.evaluate(node.item, scope)
         if self.explain and inner.notes:
             inner.notes = [f"${node.name} = {inner.notes[0]}", *inner.notes[1:]]

@@ -195,6 +195,12 @@ def stem(word: str, language: str) -> str:
     return word
 
 
+def base_language(language: str | None) -> str | None:
+    """The language a rule's ``languages`` names for an article: Kazakh in Arabic script is
+    Kazakh (a rule for [kk] gets it too)."""
+    return "kk" if language == ARABIC_KAZAKH else language
+
+
 def text_language(word: str, document_language: str | None) -> str | None:
     """Which language's rules apply to an article word: Latin words are English, Arabic-script
     ones Kazakh in Arabic script, Cyrillic ones follow the article (Russian when the article
@@ -205,7 +211,9 @@ def text_language(word: str, document_language: str | None) -> str | None:
     if script == "arabic":
         return ARABIC_KAZAKH
     if script == "cyrillic":
-        return document_language if document_language in ("ru", "kk", "tg") else "ru"
+        if document_language in ("ru", "kk", "tg"):
+            return document_language
+        return "kk" if document_language == ARABIC_KAZAKH else "ru"
     return None
 
 

@@ -1,8 +1,11 @@
-"""Language of an article: ru, kk, tg or en.
+"""Language of an article: ru, kk, tg, en, or kk-arab (Kazakh in Arabic script).
 
 trafilatura leaves ``language`` empty (see STACK-NOTES), so we decide ourselves, cheapest
 evidence first:
 
+0. script: mostly Arabic letters with the letters only the Kazakh Arabic alphabet uses
+   (ٴ ۋ ە ڭ ۇ ى) -> kk-arab (Kazakhs of China, Iran, Afghanistan); other Arabic-script text
+   (Persian, Arabic, Uyghur) is none of ours -> None;
 1. script: mostly Latin letters -> en (the only Latin-script language we follow);
 2. letters only one of the Cyrillic languages has: ӣ ӯ ҳ ҷ -> tg, ә ң ө ұ ү һ і -> kk
    (ғ қ are shared by kk and tg and decide nothing), when they are frequent enough in
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
 LANGUAGES = ("ru", "kk", "tg", "en")
+ARABIC_KAZAKH = "kk-arab"  # detected from the script only; matched through Cyrillic
 
 # Only the head of a text is read: enough evidence, and the cost stays flat for long pages.
 SAMPLE_CHARS = 5000
@@ -46,6 +50,11 @@ DECLARED_PRIOR = 10.0
 # Runs, not single letters: counting ~250 runs is 4x faster than ~1,500 one-letter matches.
 _LATIN = re.compile(r"[A-Za-z]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
+_ARABIC = re.compile(r"[\u0620-\u06ff]+")
+# Letters of the Kazakh Arabic alphabet that Persian and Arabic do not write (high hamza, ۋ, ە,
+# ڭ, ۇ), and those of Uyghur that Kazakh does not (ې, ۈ, and ئ as a vowel carrier).
+_KK_ARABIC_LETTERS = re.compile("[\u0674\u06cb\u06d5\u06ad\u06c7]")
+_UYGHUR_LETTERS = re.compile("[\u06d0\u06c8\u0626]")
 _TG_LETTERS = re.compile(r"[ӣӯҳҷӢӮҲҶ]")
 _KK_LETTERS = re.compile(r"[әңөұүһіӘҢӨҰҮҺІ]")
 _WORD = re.compile(r"[^\W\d_][\w-]*")
@@ -93,8 +102,16 @@ def _statistical(sample: str, declared: Sequence[str]) -> str:
     return max(order, key=score)
 
 
+def _arabic_script(sample: str) -> str | None:
+    """kk-arab when the Arabic-script letters are Kazakh ones, else None (not our language)."""
+    kazakh = len(_KK_ARABIC_LETTERS.findall(sample))
+    uyghur = len(_UYGHUR_LETTERS.findall(sample))
+    return ARABIC_KAZAKH if kazakh >= MIN_DECISIVE and kazakh > 4 * uyghur else None
+
+
 def detect_language(text: str, declared: Sequence[str] = ()) -> str | None:
-    """Return "ru", "kk", "tg" or "en" for ``text``; None when it has (almost) no letters.
+    """Return "ru", "kk", "tg", "en" or "kk-arab" for ``text``; None when it has (almost) no
+    letters of ours.
 
     ``declared`` are the languages the source says it publishes in; they only tip the
     statistical step, never override decisive letters or the script. With no usable text
@@ -108,6 +125,9 @@ def detect_language(text: str, declared: Sequence[str] = ()) -> str | None:
 
     latin = sum(map(len, _LATIN.findall(sample)))
     cyrillic = sum(map(len, _CYRILLIC.findall(sample)))
+    arabic = sum(map(len, _ARABIC.findall(sample)))
+    if arabic > latin + cyrillic:
+        return _arabic_script(sample)
     if latin + cyrillic < MIN_LETTERS:
         return None
     if latin >= cyrillic:

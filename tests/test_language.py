@@ -202,3 +202,27 @@ SEEDS_DIR = Path("/work/shared/seeds")
 def test_full_seed_documents(name: str) -> None:
     expected, _ = SEED_EXCERPTS[name]
     assert detect_language((SEEDS_DIR / name).read_text(encoding="utf-8")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Kazakh in Arabic script, as written in China: a visit, and a trade report
+        "تاجىكستان پرەزيدەنتى ەمومالي راحمون استاناعا رەسمي ساپارمەن كەلدى.",
+        "قازاقستان مەن تاجىكستان اراسىنداعى ساۋدا كولەمى ءوستى، دەپ حابارلادى مينيسترلىك.",
+    ],
+)
+def test_kazakh_in_arabic_script_is_kk_arab(text: str) -> None:
+    assert detect_language(text) == "kk-arab"
+    assert detect_language(text, ["kk"]) == "kk-arab"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "روز فرهنگی تاجیکستان در آنکارا برگزار شد و دانشجویان تاجیک شعر خواندند.",  # Persian
+        "حضور وزير الدفاع الطاجيكى في اجتماع مجلس وزراء الدفاع في أستانا.",  # Arabic
+    ],
+)
+def test_other_arabic_script_languages_are_not_ours(text: str) -> None:
+    assert detect_language(text) is None

@@ -137,6 +137,7 @@ def test_title_less_leads_in_tajik_and_arabic_script_kazakh(tmp_path: Path) -> N
     outputs = _lines(_run("--json", *(str(p) for p, _ in paths)))
     assert [sorted(o) for o in outputs] == [["language", "matches", "path", "title"]] * 3
     tajik, arabic, decoy = outputs
+    assert arabic["language"] == decoy["language"] == "kk-arab"  # no longer stored without
     assert tajik["language"] == "tg" and [m["rule"] for m in tajik["matches"]] == ["tajik-kazakh"]
     (match,) = arabic["matches"]
     assert sorted(match) == ["explanation", "rule", "score", "terms"]

@@ -22,6 +22,7 @@ from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_pla
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
 from newswatch.crawler.language import detect_language
+from newswatch.crawler.lead import lead_paragraph
 from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import (
     canonical_url,
@@ -232,6 +233,8 @@ def extract_article(
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
     text = strip_link_lines(text, teaser_links(long_link_texts(tree)))
     text = _prefer_structured_body(text, body, tree)
+    if lead := lead_paragraph(tree, meta.description, text):
+        text = f"{lead}\n{text}"
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():

@@ -293,3 +293,37 @@ def test_mojibake_feed_title_is_redecoded() -> None:
     )
     [entry] = parse_feed(rss.encode()).entries
     assert entry.title == title
+
+
+LEAD = (
+    "Казахстан и Таджикистан договорились к осени открыть два новых пункта пропуска "
+    "на границе и упростить транзит грузов."
+)
+
+
+def _page_with_lead(lead_html: str, description: str = LEAD) -> bytes:
+    return (
+        f"<html><head><meta charset='utf-8'><meta name='description' content='{description}'>"
+        f"<title>Переговоры</title></head><body><header><h1>Переговоры</h1>{lead_html}</header>"
+        f"<nav><a href='/a'>Главная</a></nav><main><article>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></main></body></html>"
+    ).encode()
+
+
+def test_lead_in_a_header_block_is_kept_before_the_body() -> None:
+    text = extract_article(_page_with_lead(f"<div class='intro'><p>{LEAD}</p></div>"), URL).text
+    assert text.splitlines()[0] == LEAD
+    assert PARAGRAPHS[0] in text
+
+
+def test_truncated_description_brings_the_whole_lead() -> None:
+    lead = f"{LEAD} Соглашение подпишут премьер-министры."
+    text = extract_article(_page_with_lead(f"<h2>{lead}</h2>", LEAD[:90] + "…"), URL).text
+    assert text.splitlines()[0] == lead
+
+
+def test_description_shown_only_as_a_link_is_not_a_lead() -> None:
+    text = extract_article(_page_with_lead(f"<p><a href='/other'>{LEAD}</a></p>"), URL).text
+    assert LEAD not in text
+    assert text.splitlines()[0] == PARAGRAPHS[0]

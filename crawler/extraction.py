@@ -18,7 +18,13 @@ from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.boilerplate import strip_chrome_lines, strip_link_lines, teaser_links
-from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_plausible_publication
+from newswatch.crawler.dates import (
+    find_visible_date,
+    is_low_confidence,
+    is_plausible_publication,
+    same_day,
+    url_date,
+)
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
 from newswatch.crawler.language import detect_language
@@ -29,7 +35,7 @@ from newswatch.crawler.pagemeta import (
     dateline_candidates,
     drop_structured_bodies,
     long_link_texts,
-    meta_published,
+    meta_dates,
     outbound_links,
     page_metadata,
     search_date,
@@ -221,7 +227,6 @@ def extract_article(
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
     meta = page_metadata(tree)
-    meta_date = meta_published(tree)
     body = structured_body(tree)
     drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
@@ -241,7 +246,7 @@ def extract_article(
         raise ExtractionError("no article text found on the page")
     text = _clean_text(text, url)
     title = _clean_text(title, url) if title else None
-    published, date_source = _published_from(meta_date, tree, text, hint, profile)
+    published, date_source = _published_from(tree, url, text, hint, profile)
     try:
         canonical_key = normalize_url(canonical)
     except ValueError as exc:
@@ -263,23 +268,46 @@ def extract_article(
     )
 
 
+def _consistent_meta_date(
+    tree: lxml_html.HtmlElement, url: str, languages: Sequence[str]
+) -> datetime | None:
+    """The first machine-readable date that agrees with the page: with the URL's date when
+    the URL has one; a JSON-LD date also with the visible dateline when there is one (a
+    site-wide block or a stale copy carries other dates)."""
+    in_url = url_date(url)
+    visible: list[datetime | None] = []  # read once, only for a JSON-LD date
+    for from_json_ld, value in meta_dates(tree):
+        if in_url and not same_day(value, in_url):
+            continue
+        if from_json_ld:
+            if not visible:
+                visible.append(find_visible_date(dateline_candidates(tree), languages))
+            if visible[0] and not same_day(value, visible[0]):
+                continue
+        return value
+    return None
+
+
 def _published_from(
-    meta_date: datetime | None,
     tree: lxml_html.HtmlElement,
+    url: str,
     text: str,
     hint: PageHint | None,
     profile: ExtractionProfile,
 ) -> tuple[datetime | None, str | None]:
-    """Publisher's meta time, then the feed's, then a visible dateline, then htmldate's
-    search unless it gives its silent January-1st fallback. Decades-old or future values
-    are misreadings and skipped."""
-    if meta_date:
+    """Publisher's meta time consistent with the page, then the feed's, then a visible
+    dateline, then the URL's date, then htmldate's search unless it gives its silent
+    January-1st fallback (htmldate would also read back a JSON-LD date refused above).
+    Decades-old or future values are misreadings and skipped."""
+    if meta_date := _consistent_meta_date(tree, url, profile.languages):
         return _localize(meta_date, profile.zone), "meta"
     if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"
     candidates = dateline_candidates(tree) + text.splitlines()[:3]
     if found := find_visible_date(candidates, profile.languages):
         return _localize(found, profile.zone), "dateline"
+    if in_url := url_date(url):
+        return _localize(in_url, profile.zone), "url"
     if searched := search_date(tree):
         parsed = date.fromisoformat(searched)
         if not is_low_confidence(parsed) and is_plausible_publication(parsed):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.crawler.boilerplate import strip_chrome_lines
-from newswatch.crawler.dates import find_visible_date, parse_dateline
+from newswatch.crawler.dates import find_visible_date, parse_dateline, same_day, url_date
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.extraction import ExtractionError, extract_article
 from newswatch.crawler.feeds import parse_feed
@@ -115,6 +115,30 @@ def test_chrome_filter_keeps_sentences_that_mention_messengers() -> None:
         "Readers can unsubscribe from the newsletter at any time.",
     ]
     chrome = ["Подписывайтесь на наш Telegram-канал", "Telegram | Instagram | YouTube"]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_credit_lines_and_related_headers_go_and_news_about_them_stays() -> None:
+    news = [
+        "Das Foto zeigt den Minister bei der Ankunft in Astana.",
+        "Der Verlag hält das Copyright an dem Bild seit 2020.",
+        "Weitere Artikel zum Abkommen sollen im Herbst folgen, sagte der Sprecher.",
+        "Temas como el agua y la energía dominaron la reunión.",
+        "Bildung ist für beide Regierungen ein Schwerpunkt.",
+    ]
+    chrome = [
+        "© Oli Scarff/Getty Images",
+        "Copyright: Jane Doe",
+        "Der Minister bei der Ankunft. © AFP / JOHN DOE",
+        "Fot. Jan Kowalski / Agencja Gazeta",
+        "Crédits photos : Bestimage",
+        "Schon gelesen?",
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Weitere Themen",
+        "Más sobre La Tercera",
+        "À lire aussi",
+        "Related articles",
+    ]
     assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
 
 
@@ -327,3 +351,51 @@ def test_description_shown_only_as_a_link_is_not_a_lead() -> None:
     text = extract_article(_page_with_lead(f"<p><a href='/other'>{LEAD}</a></p>"), URL).text
     assert LEAD not in text
     assert text.splitlines()[0] == PARAGRAPHS[0]
+
+
+def _json_ld_date(value: str) -> str:
+    data = {"@type": "NewsArticle", "headline": "Переговоры", "datePublished": value}
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+def test_json_ld_date_that_agrees_with_the_page_is_used() -> None:
+    body = "<div class='date'>27.08.2025</div>"
+    article = extract_article(page(head=_json_ld_date("2025-08-27T11:40:00+05:00"), body=body), URL)
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-27T11:40:00+05:00"
+    assert article.date_source == "meta"
+
+
+def test_json_ld_date_against_the_url_date_is_not_used() -> None:
+    # A site-wide block (the section's or the site's own date) is not this article's.
+    article = extract_article(page(head=_json_ld_date("2024-03-02T09:00:00+05:00")), URL)
+    assert article.published is not None
+    assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "url")
+
+
+def test_json_ld_date_against_the_visible_dateline_gives_way_to_it() -> None:
+    head = _json_ld_date("2024-03-02T09:00:00+05:00")
+    body = "<div class='publish-date'>27.08.2025, 11:40</div>"
+    article = extract_article(page(head=head, body=body), "https://news.example.kz/talks")
+    assert article.published is not None
+    assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "dateline")
+
+
+def test_json_ld_date_in_the_future_or_decades_old_is_not_used() -> None:
+    url = "https://news.example.kz/talks"
+    body = "<div class='publish-date'>27.08.2025, 11:40</div>"
+    future = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    for value in (future, "1994-05-01T10:00:00Z"):
+        article = extract_article(page(head=_json_ld_date(value), body=body), url)
+        assert article.published is not None
+        assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "dateline")
+
+
+def test_url_date_and_same_day() -> None:
+    assert url_date("https://x.kz/2025/08/27/talks") == date(2025, 8, 27)
+    assert url_date("https://x.kz/news/2025-08-27-talks.html") == date(2025, 8, 27)
+    assert url_date("https://x.kz/20250827/a") == date(2025, 8, 27)
+    assert url_date("https://x.kz/a/20250827123") is None
+    assert url_date("https://x.kz/search?d=2025/08/27/") is None
+    assert same_day(datetime(2025, 8, 27, 23, 30), date(2025, 8, 28))
+    assert not same_day(date(2025, 8, 25), date(2025, 8, 27))

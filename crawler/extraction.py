@@ -227,6 +227,7 @@ def extract_article(
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
     meta = page_metadata(tree)
+    stated_dates = list(meta_dates(tree))
     body = structured_body(tree)
     drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
@@ -246,7 +247,7 @@ def extract_article(
         raise ExtractionError("no article text found on the page")
     text = _clean_text(text, url)
     title = _clean_text(title, url) if title else None
-    published, date_source = _published_from(tree, url, text, hint, profile)
+    published, date_source = _published_from(stated_dates, tree, url, text, hint, profile)
     try:
         canonical_key = normalize_url(canonical)
     except ValueError as exc:
@@ -268,27 +269,20 @@ def extract_article(
     )
 
 
-def _consistent_meta_date(
-    tree: lxml_html.HtmlElement, url: str, languages: Sequence[str]
-) -> datetime | None:
-    """The first machine-readable date that agrees with the page: with the URL's date when
-    the URL has one; a JSON-LD date also with the visible dateline when there is one (a
-    site-wide block or a stale copy carries other dates)."""
+def _consistent_meta_date(stated: list[datetime], url: str) -> datetime | None:
+    """The first machine-readable date that agrees (within a day) with the URL's date when
+    the URL has one: a site-wide JSON-LD block or a stale copy carries other dates. Not
+    vetoed by the visible dateline: on fundus's pages, where the two disagree, the visible
+    date is the last update or another story's (3 of 3 pages)."""
     in_url = url_date(url)
-    visible: list[datetime | None] = []  # read once, only for a JSON-LD date
-    for from_json_ld, value in meta_dates(tree):
-        if in_url and not same_day(value, in_url):
-            continue
-        if from_json_ld:
-            if not visible:
-                visible.append(find_visible_date(dateline_candidates(tree), languages))
-            if visible[0] and not same_day(value, visible[0]):
-                continue
-        return value
+    for value in stated:
+        if in_url is None or same_day(value, in_url):
+            return value
     return None
 
 
 def _published_from(
+    stated: list[datetime],
     tree: lxml_html.HtmlElement,
     url: str,
     text: str,
@@ -299,7 +293,7 @@ def _published_from(
     dateline, then the URL's date, then htmldate's search unless it gives its silent
     January-1st fallback (htmldate would also read back a JSON-LD date refused above).
     Decades-old or future values are misreadings and skipped."""
-    if meta_date := _consistent_meta_date(tree, url, profile.languages):
+    if meta_date := _consistent_meta_date(stated, url):
         return _localize(meta_date, profile.zone), "meta"
     if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"

@@ -179,25 +179,22 @@ def shown_on_page(body: str, tree: lxml_html.HtmlElement) -> bool:
     return bool(words) and len(shown) >= BODY_ON_PAGE_SHARE * len(words)
 
 
-def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[tuple[bool, str]]:
-    """(is JSON-LD, value) in order of trust: meta tags, JSON-LD, <time>."""
+def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in _DATE_META and meta.get("content"):
-            yield False, meta.get("content")
-    for value in _json_ld_dates(tree):
-        yield True, value
-    for value in tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime'):
-        yield False, value
+            yield meta.get("content")
+    yield from _json_ld_dates(tree)
+    yield from tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime')
 
 
-def meta_dates(tree: lxml_html.HtmlElement) -> Iterator[tuple[bool, datetime]]:
-    """The publisher's machine-readable publication times, most trusted first, as
-    (from JSON-LD, value). A template's placeholder (1970-01-01, a far future) is skipped."""
-    for from_json_ld, value in _meta_date_values(tree):
+def meta_dates(tree: lxml_html.HtmlElement) -> Iterator[datetime]:
+    """The publisher's machine-readable publication times, most trusted first (meta tags,
+    JSON-LD, <time>). A template's placeholder (1970-01-01, a far future) is skipped."""
+    for value in _meta_date_values(tree):
         parsed = parse_iso_datetime(value)
         if parsed and is_plausible_publication(parsed):
-            yield from_json_ld, parsed
+            yield parsed
 
 
 def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:

@@ -373,12 +373,22 @@ def test_json_ld_date_against_the_url_date_is_not_used() -> None:
     assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "url")
 
 
-def test_json_ld_date_against_the_visible_dateline_gives_way_to_it() -> None:
-    head = _json_ld_date("2024-03-02T09:00:00+05:00")
+def test_json_ld_date_is_not_vetoed_by_a_later_date_shown_on_the_page() -> None:
+    # Pages show their last update or other stories' dates near the headline.
+    head = _json_ld_date("2025-08-20T09:00:00+05:00")
     body = "<div class='publish-date'>27.08.2025, 11:40</div>"
     article = extract_article(page(head=head, body=body), "https://news.example.kz/talks")
     assert article.published is not None
-    assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "dateline")
+    assert article.published.isoformat() == "2025-08-20T09:00:00+05:00"
+
+
+def test_json_ld_date_in_a_block_trafilatura_must_not_see_is_still_read() -> None:
+    data = {"@type": "NewsArticle", "datePublished": "2025-08-27T11:40:00+05:00"}
+    data["articleBody"] = "\n".join(PARAGRAPHS)
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    article = extract_article(page(head=head), URL)
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-27T11:40:00+05:00"
 
 
 def test_json_ld_date_in_the_future_or_decades_old_is_not_used() -> None:

@@ -20,7 +20,9 @@ _NETWORKS = (
 _CALL = (
     r"(?<![\w])(?:подписывайтесь|подпишитесь|subscribe(?!d)|follow us|join us|"
     r"присоединяйтесь|читайте нас|следите за нами|наш(?:ем|его)? (?:канал\w*|аккаунт\w*)|"
-    r"our (?:channel|page|account)|жазылыңыз|обуна шавед)"
+    r"our (?:channel|page|account|newsletter)|(?:unseren?|unserem|notre|nuestro) newsletter|"
+    r"sign up (?:here|now|today)|signing up to our|download (?:the|our) [\w ]{0,30}apps?\b|"
+    r"жазылыңыз|обуна шавед)"
 )
 
 _PATTERNS = [

@@ -409,3 +409,17 @@ def test_url_date_and_same_day() -> None:
     assert url_date("https://x.kz/search?d=2025/08/27/") is None
     assert same_day(datetime(2025, 8, 27, 23, 30), date(2025, 8, 28))
     assert not same_day(date(2025, 8, 25), date(2025, 8, 27))
+
+
+def test_newsletter_and_app_calls_go_and_news_about_signing_up_stays() -> None:
+    news = [
+        "Kazakhstan will sign up to the water treaty next year, the minister said.",
+        "The newsletter of the ministry reported the figures on Monday.",
+    ]
+    chrome = [
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Abonnieren Sie unseren Newsletter",
+        "Do you want to be informed of our actions? Sign up here",
+        "For breaking news download the Daily News app for iOS and Android.",
+    ]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news

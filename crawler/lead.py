@@ -21,10 +21,12 @@ HEAD_WORDS = 8
 # A longer element is the body container that opens with the lead, not the lead.
 MAX_LEAD_CHARS = 1200
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[…\])\s*$")
-_STARTS_WITH = etree.XPath(
-    "//body//*[self::p or self::div or self::h2 or self::h3 or self::span or self::section"
-    " or self::header or self::strong or self::b][starts-with(normalize-space(.), $head)]"
-)
+# Text nodes that open with the description's first words: C-side filtering over text nodes,
+# far cheaper than the string value of every element.
+_OPENING = etree.XPath("//body//text()[starts-with(normalize-space(.), $start)]")
+START_WORDS = 3
+# How far up from that text node the lead element may be (<p><strong>Lead…</strong> …</p>).
+MAX_CLIMB = 4
 _OFF_ARTICLE = {"a", "nav", "footer", "aside", "script", "style", "noscript", "h1", "button"}
 
 
@@ -37,12 +39,11 @@ def lead_paragraph(tree: lxml_html.HtmlElement, description: str | None, text: s
     if not description or len(description) < MIN_LEAD_CHARS:
         return None
     words = _norm(_ELLIPSIS.sub("", description)).split()
-    head = " ".join(words[:HEAD_WORDS])
     flat = _norm(text)
-    if head in flat:
+    if " ".join(words[:HEAD_WORDS]) in flat:
         return None
     shortest: str | None = None
-    for element in _STARTS_WITH(tree, head=head):
+    for element in _lead_elements(tree, words):
         if any(node.tag in _OFF_ARTICLE for node in (element, *element.iterancestors())):
             continue
         found = _norm(element.text_content())
@@ -53,3 +54,21 @@ def lead_paragraph(tree: lxml_html.HtmlElement, description: str | None, text: s
     if shortest is None or len(shortest) > MAX_LEAD_CHARS or shortest[:80] in flat:
         return None
     return shortest
+
+
+def _lead_elements(tree: lxml_html.HtmlElement, words: list[str]) -> list[lxml_html.HtmlElement]:
+    """The innermost elements whose text opens with the description's first words."""
+    head = " ".join(words[:HEAD_WORDS])
+    found = []
+    for node in _OPENING(tree, start=" ".join(words[:START_WORDS])):
+        element = node.getparent()
+        if node.is_tail and element is not None:
+            element = element.getparent()
+        for _ in range(MAX_CLIMB):
+            if element is None or not isinstance(element.tag, str):
+                break
+            if _norm(element.text_content()).startswith(head):
+                found.append(element)
+                break
+            element = element.getparent()
+    return found

@@ -45,6 +45,16 @@ _PATTERNS = [
     r"weitere (artikel|beiträge|themen|nachrichten)( [\w-]+){0,4}|top-themen( [\w-]+){0,3}|"
     r"lea también|lee también|te puede interesar|noticias relacionadas|temas|"
     r"más sobre( [\w-]+){0,4}|à lire aussi|lire aussi|sur le même sujet)\s*[:?]?$",
+    # widget labels left without their widget: share buttons, loaders, ad slots, comment
+    # counters ("Teilen mit:", "Wird geladen …", "Реклама", "12 Kommentare", "View Comments")
+    r"^(share( this( article)?)?( on| via)?|teilen( mit)?|поделиться|compartir|partager|"
+    r"loading|wird geladen|загрузка|advertisement|anzeige|реклама|publicité|publicidad|"
+    r"view comments|(kommentare|comments|комментари\w*)( insgesamt)?:?\s*\d*|"
+    r"\d+ (kommentare|comments|комментари\w*))\s*[:.…]*$",
+    # advertising disclosures: "*Werbung. Dieser Beitrag enthält Werbung für …", "… handelt es
+    # sich um Affiliate Links …"
+    r"^\W{0,3}(werbung|anzeige|sponsored|advertorial)\s*([.:–-].{0,120})?$",
+    r"^.{0,100}\baffiliate[- ]links?\b.{0,100}$",
     # a call to subscribe or follow, short, usually naming a messenger
     r"^.{0,60}" + _CALL + r".{0,100}$",
     # a bare list of networks: "Telegram | Instagram | YouTube"

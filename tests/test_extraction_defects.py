@@ -423,3 +423,23 @@ def test_newsletter_and_app_calls_go_and_news_about_signing_up_stays() -> None:
         "For breaking news download the Daily News app for iOS and Android.",
     ]
     assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_widget_labels_and_ad_disclosures_go_and_sentences_with_those_words_stay() -> None:
+    news = [
+        "Share prices fell 3% on Monday after the talks.",
+        "Loading the first trains took three days.",
+        "Die Anzeige wurde am Montag erstattet.",
+        "- Werbung neuer Mitglieder",
+    ]
+    chrome = [
+        "Share this:",
+        "Teilen mit:",
+        "Advertisement",
+        "Реклама",
+        "12 Kommentare",
+        "View Comments",
+        "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+        "Bei den Verlinkungen handelt es sich um Affiliate Links",
+    ]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news

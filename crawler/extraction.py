@@ -226,10 +226,10 @@ def extract_article(
     tree = _parse_tree(html_text)
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
-    meta = page_metadata(tree)
     stated_dates = list(meta_dates(tree))
     body = structured_body(tree)
     drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
+    meta = page_metadata(tree)
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
     # htmldate runs only when the page states no date (it is the slowest step).
     document = trafilatura.bare_extraction(

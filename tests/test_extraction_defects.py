@@ -443,3 +443,17 @@ def test_widget_labels_and_ad_disclosures_go_and_sentences_with_those_words_stay
         "Bei den Verlinkungen handelt es sich um Affiliate Links",
     ]
     assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_articlebody_is_taken_out_of_json_ld_and_the_rest_stays_readable() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Переговоры в Астане",
+        "author": {"@type": "Person", "name": "Айгуль Серикова"},
+        "articleBody": "Текст, который страница не показывает. " * 30,
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    article = extract_article(page(head=head), URL)
+    assert article.author == "Айгуль Серикова"
+    assert "не показывает" not in article.text

@@ -3,7 +3,18 @@ trafilatura.bare_extraction, on public evaluation sets present in bench/cache/ex
 
     python -m bench.extraction [--split dev|test|all] [--limit N] [--set NAME]
 
-Sets (fetched from their public repositories, never committed; see bench/cache/README):
+Sets (fetched from their public repositories, never committed). To rebuild the git-ignored
+cache, with TRAF, FUNDUS, FEEDP clones (or bare git dirs) of the three repositories:
+
+    C=bench/cache/extraction; mkdir -p $C/trafilatura $C/fundus $C/feedparser
+    git --git-dir=$TRAF archive HEAD tests/evaldata.json tests/eval tests/cache \\
+        | tar -x -C $C/trafilatura
+    git --git-dir=$FUNDUS archive HEAD tests/resources/parser/test_data | tar -x -C $C/fundus
+    git --git-dir=$FEEDP archive HEAD tests | tar -x -C $C/feedparser
+
+(a clone's git dir is CLONE/.git). Figures in README.md were taken on adbar/trafilatura
+e90b0ef5, flairNLP/fundus 18da6e53, kurtmckee/feedparser a22c5521.
+
 - trafilatura: adbar/trafilatura tests/evaldata.json + tests/eval, tests/cache. Each page
   lists snippets that must ("with") and must not ("without") appear in the text. As in
   trafilatura's own evaluation, a found "with" is a true positive, a missing one a false
@@ -39,6 +50,7 @@ from pathlib import Path
 
 import feedparser
 import trafilatura
+import trafilatura.external
 
 from newswatch.crawler.extraction import ExtractionError, extract_article
 from newswatch.crawler.feeds import parse_feed
@@ -304,9 +316,12 @@ def main() -> None:
             print(f"{name:12} (not in {CACHE})")
             continue
         scores = {"bare": Score(), "newswatch": Score()}
-        # One-time loads are not timed: date locales, and py3langid's model (~0.8 s, loaded
-        # once per process by the first Cyrillic text, as in the daemon).
+        # One-time loads are not timed: date locales, py3langid's model (~0.8 s, loaded
+        # once per process by the first Cyrillic text, as in the daemon), and the union of
+        # jusText's stoplists (~3 s, built by whichever extractor first needs trafilatura's
+        # jusText fallback: the other one would look faster by that much).
         detect_language("Переговоры министров иностранных дел прошли в Астане")
+        trafilatura.external.jt_stoplist_init()
         for page in pages[:3]:
             run_bare(page), run_newswatch(page)
         for index, page in enumerate(pages):

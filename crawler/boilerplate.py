@@ -20,16 +20,41 @@ _NETWORKS = (
 _CALL = (
     r"(?<![\w])(?:подписывайтесь|подпишитесь|subscribe(?!d)|follow us|join us|"
     r"присоединяйтесь|читайте нас|следите за нами|наш(?:ем|его)? (?:канал\w*|аккаунт\w*)|"
-    r"our (?:channel|page|account)|жазылыңыз|обуна шавед)"
+    r"our (?:channel|page|account|newsletter)|(?:unseren?|unserem|notre|nuestro) newsletter|"
+    r"sign up (?:here|now|today)|signing up to our|download (?:the|our) [\w ]{0,30}apps?\b|"
+    r"жазылыңыз|обуна шавед)"
 )
 
 _PATTERNS = [
     # photo and video credits: "Фото: пресс-служба Сената", "Photo: ...", "Сурет: ...", or a
     # few words without a full stop: "Фото Тимура Батыршина"
-    r"^(фото|photo|сурет|акс|видео|video)(\s*/\s*\w+)?(\s*:.{0,120}|(\s+[^\s.!?]+){1,5})$",
-    # "read also" headers and labels
-    r"^(read also|see also|related( news)?|читайте также|читайте еще|смотрите также|"
-    r"оқи отырыңыз|оқыңыз|тақырыпқа қатысты|хонед инчунин|инчунин хонед)\s*:?$",
+    r"^(фото|photo|сурет|акс|видео|video|foto|fot\.|bild|titelbild|image|crédits? photos?|"
+    r"photo credits?)(\s*/\s*\w+)?(\s*:.{0,120}|(\s+[^\s.!?]+){1,5})$",
+    # a copyright notice, alone or closing a caption: "© Oli Scarff/Getty Images",
+    # "Copyright: Gisele Wender", "Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO"
+    r"^(©|\(c\)\s|copyright\s*:).{1,100}$",
+    r"^.{0,120}[.!?|]\s*©\s*[^.!?©]{0,50}$",
+    # "read also" headers and labels, and the headers of related-stories blocks whose links
+    # trafilatura dropped
+    r"^(read also|see also|related( news| articles| stories| posts)?|more stories|"
+    r"you may also like|recommended( for you| stories| articles)?|most read|"
+    r"читайте также|читайте еще|смотрите также|по теме|"
+    r"оқи отырыңыз|оқыңыз|тақырыпқа қатысты|хонед инчунин|инчунин хонед|"
+    r"lesen sie auch( die folgenden beiträge)?|auch interessant|schon gelesen|mehr zum thema|"
+    r"das könnte sie auch interessieren|empfohlene beiträge|ähnliche (artikel|beiträge)|"
+    r"weitere (artikel|beiträge|themen|nachrichten)( [\w-]+){0,4}|top-themen( [\w-]+){0,3}|"
+    r"lea también|lee también|te puede interesar|noticias relacionadas|temas|"
+    r"más sobre( [\w-]+){0,4}|à lire aussi|lire aussi|sur le même sujet)\s*[:?]?$",
+    # widget labels left without their widget: share buttons, loaders, ad slots, comment
+    # counters ("Teilen mit:", "Wird geladen …", "Реклама", "12 Kommentare", "View Comments")
+    r"^(share( this( article)?)?( on| via)?|teilen( mit)?|поделиться|compartir|partager|"
+    r"loading|wird geladen|загрузка|advertisement|anzeige|реклама|publicité|publicidad|"
+    r"view comments|(kommentare|comments|комментари\w*)( insgesamt)?:?\s*\d*|"
+    r"\d+ (kommentare|comments|комментари\w*))\s*[:.…]*$",
+    # advertising disclosures: "*Werbung. Dieser Beitrag enthält Werbung für …", "… handelt es
+    # sich um Affiliate Links …"
+    r"^\W{0,3}(werbung|anzeige|sponsored|advertorial)\s*([.:–-].{0,120})?$",
+    r"^.{0,100}\baffiliate[- ]links?\b.{0,100}$",
     # a call to subscribe or follow, short, usually naming a messenger
     r"^.{0,60}" + _CALL + r".{0,100}$",
     # a bare list of networks: "Telegram | Instagram | YouTube"

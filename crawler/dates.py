@@ -217,3 +217,33 @@ def is_low_confidence(d: date | datetime | None) -> bool:
     if isinstance(d, datetime):
         return (d.month, d.day) == (1, 1) and d.time() == time()
     return (d.month, d.day) == (1, 1)
+
+
+# A date in the URL's path: /2025/08/27/, /2025-08-27-title, /20250827/.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)([/_-]?)([01]\d)\2([0-3]\d)(?=[/_.-]|$)|/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"
+)
+# Time zones and late-evening publishing put a URL's day one day off the stated time.
+DAY_SLACK = timedelta(days=1)
+
+
+def url_date(url: str) -> date | None:
+    """The publication day that a news URL carries in its path, if any."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    path = path.split("://", 1)[-1].partition("/")[2]
+    for match in _URL_DATE.finditer("/" + path):
+        year, _, month, day, year2, month2, day2 = match.groups()
+        try:
+            found = date(int(year or year2), int(month or month2), int(day or day2))
+        except ValueError:
+            continue
+        if is_plausible_publication(found):
+            return found
+    return None
+
+
+def same_day(a: date | datetime, b: date | datetime) -> bool:
+    """Within a day of each other, each read in its own stated time."""
+    a = a.date() if isinstance(a, datetime) else a
+    b = b.date() if isinstance(b, datetime) else b
+    return abs(a - b) <= DAY_SLACK

@@ -18,17 +18,24 @@ from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.boilerplate import strip_chrome_lines, strip_link_lines, teaser_links
-from newswatch.crawler.dates import find_visible_date, is_low_confidence, is_plausible_publication
+from newswatch.crawler.dates import (
+    find_visible_date,
+    is_low_confidence,
+    is_plausible_publication,
+    same_day,
+    url_date,
+)
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.feeds import plain_text
 from newswatch.crawler.language import detect_language
+from newswatch.crawler.lead import lead_paragraph
 from newswatch.crawler.mojibake import MojibakeError, repair_mojibake
 from newswatch.crawler.pagemeta import (
     canonical_url,
     dateline_candidates,
     drop_structured_bodies,
     long_link_texts,
-    meta_published,
+    meta_dates,
     outbound_links,
     page_metadata,
     search_date,
@@ -219,10 +226,10 @@ def extract_article(
     tree = _parse_tree(html_text)
     _drop(tree, profile.drop_selectors)
     canonical = _choose_canonical(tree, url, profile)
-    meta = page_metadata(tree)
-    meta_date = meta_published(tree)
+    stated_dates = list(meta_dates(tree))
     body = structured_body(tree)
     drop_structured_bodies(tree)  # trafilatura's baseline would take one unchecked
+    meta = page_metadata(tree)
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
     # htmldate runs only when the page states no date (it is the slowest step).
     document = trafilatura.bare_extraction(
@@ -232,13 +239,15 @@ def extract_article(
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
     text = strip_link_lines(text, teaser_links(long_link_texts(tree)))
     text = _prefer_structured_body(text, body, tree)
+    if lead := lead_paragraph(tree, meta.description, text):
+        text = f"{lead}\n{text}"
     if hint and hint.summary and len(text) < len(hint.summary):
         text = hint.summary  # the page gave less than the feed did
     if not text.strip():
         raise ExtractionError("no article text found on the page")
     text = _clean_text(text, url)
     title = _clean_text(title, url) if title else None
-    published, date_source = _published_from(meta_date, tree, text, hint, profile)
+    published, date_source = _published_from(stated_dates, tree, url, text, hint, profile)
     try:
         canonical_key = normalize_url(canonical)
     except ValueError as exc:
@@ -260,23 +269,39 @@ def extract_article(
     )
 
 
+def _consistent_meta_date(stated: list[datetime], url: str) -> datetime | None:
+    """The first machine-readable date that agrees (within a day) with the URL's date when
+    the URL has one: a site-wide JSON-LD block or a stale copy carries other dates. Not
+    vetoed by the visible dateline: on fundus's pages, where the two disagree, the visible
+    date is the last update or another story's (3 of 3 pages)."""
+    in_url = url_date(url)
+    for value in stated:
+        if in_url is None or same_day(value, in_url):
+            return value
+    return None
+
+
 def _published_from(
-    meta_date: datetime | None,
+    stated: list[datetime],
     tree: lxml_html.HtmlElement,
+    url: str,
     text: str,
     hint: PageHint | None,
     profile: ExtractionProfile,
 ) -> tuple[datetime | None, str | None]:
-    """Publisher's meta time, then the feed's, then a visible dateline, then htmldate's
-    search unless it gives its silent January-1st fallback. Decades-old or future values
-    are misreadings and skipped."""
-    if meta_date:
+    """Publisher's meta time consistent with the page, then the feed's, then a visible
+    dateline, then the URL's date, then htmldate's search unless it gives its silent
+    January-1st fallback (htmldate would also read back a JSON-LD date refused above).
+    Decades-old or future values are misreadings and skipped."""
+    if meta_date := _consistent_meta_date(stated, url):
         return _localize(meta_date, profile.zone), "meta"
     if hint and hint.published and is_plausible_publication(hint.published):
         return _localize(hint.published, profile.zone), "feed"
     candidates = dateline_candidates(tree) + text.splitlines()[:3]
     if found := find_visible_date(candidates, profile.languages):
         return _localize(found, profile.zone), "dateline"
+    if in_url := url_date(url):
+        return _localize(in_url, profile.zone), "url"
     if searched := search_date(tree):
         parsed = date.fromisoformat(searched)
         if not is_low_confidence(parsed) and is_plausible_publication(parsed):

@@ -150,10 +150,31 @@ BODY_ON_PAGE_SHARE = 0.9
 
 
 def drop_structured_bodies(tree: lxml_html.HtmlElement) -> None:
-    """Remove the JSON-LD blocks that carry an articleBody (read them first)."""
+    """Take the articleBody out of the JSON-LD blocks (read it first): trafilatura's baseline
+    would take one unchecked, and its JSON metadata reader scans the whole text of a block,
+    character by character. The rest (headline, author, dates) stays readable; a block that is
+    not valid JSON goes whole."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
-        if '"articleBody"' in (script.text or ""):
+        if '"articleBody"' not in (script.text or ""):
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
             script.drop_tree()
+            continue
+        _without_bodies(data)
+        script.text = json.dumps(data, ensure_ascii=False)
+
+
+def _without_bodies(node: object) -> None:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            node.pop("articleBody", None)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def structured_body(tree: lxml_html.HtmlElement) -> str | None:
@@ -188,14 +209,13 @@ def _meta_date_values(tree: lxml_html.HtmlElement) -> Iterator[str]:
     yield from tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime')
 
 
-def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
-    """The publisher's machine-readable publication time: meta tags, JSON-LD, <time>.
-    A template's placeholder (1970-01-01, a far future) is skipped."""
+def meta_dates(tree: lxml_html.HtmlElement) -> Iterator[datetime]:
+    """The publisher's machine-readable publication times, most trusted first (meta tags,
+    JSON-LD, <time>). A template's placeholder (1970-01-01, a far future) is skipped."""
     for value in _meta_date_values(tree):
         parsed = parse_iso_datetime(value)
         if parsed and is_plausible_publication(parsed):
-            return parsed
-    return None
+            yield parsed
 
 
 def dateline_candidates(tree: lxml_html.HtmlElement) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.crawler.boilerplate import strip_chrome_lines
-from newswatch.crawler.dates import find_visible_date, parse_dateline
+from newswatch.crawler.dates import find_visible_date, parse_dateline, same_day, url_date
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.extraction import ExtractionError, extract_article
 from newswatch.crawler.feeds import parse_feed
@@ -115,6 +115,30 @@ def test_chrome_filter_keeps_sentences_that_mention_messengers() -> None:
         "Readers can unsubscribe from the newsletter at any time.",
     ]
     chrome = ["Подписывайтесь на наш Telegram-канал", "Telegram | Instagram | YouTube"]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_credit_lines_and_related_headers_go_and_news_about_them_stays() -> None:
+    news = [
+        "Das Foto zeigt den Minister bei der Ankunft in Astana.",
+        "Der Verlag hält das Copyright an dem Bild seit 2020.",
+        "Weitere Artikel zum Abkommen sollen im Herbst folgen, sagte der Sprecher.",
+        "Temas como el agua y la energía dominaron la reunión.",
+        "Bildung ist für beide Regierungen ein Schwerpunkt.",
+    ]
+    chrome = [
+        "© Oli Scarff/Getty Images",
+        "Copyright: Jane Doe",
+        "Der Minister bei der Ankunft. © AFP / JOHN DOE",
+        "Fot. Jan Kowalski / Agencja Gazeta",
+        "Crédits photos : Bestimage",
+        "Schon gelesen?",
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Weitere Themen",
+        "Más sobre La Tercera",
+        "À lire aussi",
+        "Related articles",
+    ]
     assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
 
 
@@ -293,3 +317,143 @@ def test_mojibake_feed_title_is_redecoded() -> None:
     )
     [entry] = parse_feed(rss.encode()).entries
     assert entry.title == title
+
+
+LEAD = (
+    "Казахстан и Таджикистан договорились к осени открыть два новых пункта пропуска "
+    "на границе и упростить транзит грузов."
+)
+
+
+def _page_with_lead(lead_html: str, description: str = LEAD) -> bytes:
+    return (
+        f"<html><head><meta charset='utf-8'><meta name='description' content='{description}'>"
+        f"<title>Переговоры</title></head><body><header><h1>Переговоры</h1>{lead_html}</header>"
+        f"<nav><a href='/a'>Главная</a></nav><main><article>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></main></body></html>"
+    ).encode()
+
+
+def test_lead_in_a_header_block_is_kept_before_the_body() -> None:
+    text = extract_article(_page_with_lead(f"<div class='intro'><p>{LEAD}</p></div>"), URL).text
+    assert text.splitlines()[0] == LEAD
+    assert PARAGRAPHS[0] in text
+
+
+def test_truncated_description_brings_the_whole_lead() -> None:
+    lead = f"{LEAD} Соглашение подпишут премьер-министры."
+    text = extract_article(_page_with_lead(f"<h2>{lead}</h2>", LEAD[:90] + "…"), URL).text
+    assert text.splitlines()[0] == lead
+
+
+def test_description_shown_only_as_a_link_is_not_a_lead() -> None:
+    text = extract_article(_page_with_lead(f"<p><a href='/other'>{LEAD}</a></p>"), URL).text
+    assert LEAD not in text
+    assert text.splitlines()[0] == PARAGRAPHS[0]
+
+
+def _json_ld_date(value: str) -> str:
+    data = {"@type": "NewsArticle", "headline": "Переговоры", "datePublished": value}
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+def test_json_ld_date_that_agrees_with_the_page_is_used() -> None:
+    body = "<div class='date'>27.08.2025</div>"
+    article = extract_article(page(head=_json_ld_date("2025-08-27T11:40:00+05:00"), body=body), URL)
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-27T11:40:00+05:00"
+    assert article.date_source == "meta"
+
+
+def test_json_ld_date_against_the_url_date_is_not_used() -> None:
+    # A site-wide block (the section's or the site's own date) is not this article's.
+    article = extract_article(page(head=_json_ld_date("2024-03-02T09:00:00+05:00")), URL)
+    assert article.published is not None
+    assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "url")
+
+
+def test_json_ld_date_is_not_vetoed_by_a_later_date_shown_on_the_page() -> None:
+    # Pages show their last update or other stories' dates near the headline.
+    head = _json_ld_date("2025-08-20T09:00:00+05:00")
+    body = "<div class='publish-date'>27.08.2025, 11:40</div>"
+    article = extract_article(page(head=head, body=body), "https://news.example.kz/talks")
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-20T09:00:00+05:00"
+
+
+def test_json_ld_date_in_a_block_trafilatura_must_not_see_is_still_read() -> None:
+    data = {"@type": "NewsArticle", "datePublished": "2025-08-27T11:40:00+05:00"}
+    data["articleBody"] = "\n".join(PARAGRAPHS)
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    article = extract_article(page(head=head), URL)
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-27T11:40:00+05:00"
+
+
+def test_json_ld_date_in_the_future_or_decades_old_is_not_used() -> None:
+    url = "https://news.example.kz/talks"
+    body = "<div class='publish-date'>27.08.2025, 11:40</div>"
+    future = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    for value in (future, "1994-05-01T10:00:00Z"):
+        article = extract_article(page(head=_json_ld_date(value), body=body), url)
+        assert article.published is not None
+        assert (article.published.date(), article.date_source) == (date(2025, 8, 27), "dateline")
+
+
+def test_url_date_and_same_day() -> None:
+    assert url_date("https://x.kz/2025/08/27/talks") == date(2025, 8, 27)
+    assert url_date("https://x.kz/news/2025-08-27-talks.html") == date(2025, 8, 27)
+    assert url_date("https://x.kz/20250827/a") == date(2025, 8, 27)
+    assert url_date("https://x.kz/a/20250827123") is None
+    assert url_date("https://x.kz/search?d=2025/08/27/") is None
+    assert same_day(datetime(2025, 8, 27, 23, 30), date(2025, 8, 28))
+    assert not same_day(date(2025, 8, 25), date(2025, 8, 27))
+
+
+def test_newsletter_and_app_calls_go_and_news_about_signing_up_stays() -> None:
+    news = [
+        "Kazakhstan will sign up to the water treaty next year, the minister said.",
+        "The newsletter of the ministry reported the figures on Monday.",
+    ]
+    chrome = [
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Abonnieren Sie unseren Newsletter",
+        "Do you want to be informed of our actions? Sign up here",
+        "For breaking news download the Daily News app for iOS and Android.",
+    ]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_widget_labels_and_ad_disclosures_go_and_sentences_with_those_words_stay() -> None:
+    news = [
+        "Share prices fell 3% on Monday after the talks.",
+        "Loading the first trains took three days.",
+        "Die Anzeige wurde am Montag erstattet.",
+        "- Werbung neuer Mitglieder",
+    ]
+    chrome = [
+        "Share this:",
+        "Teilen mit:",
+        "Advertisement",
+        "Реклама",
+        "12 Kommentare",
+        "View Comments",
+        "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+        "Bei den Verlinkungen handelt es sich um Affiliate Links",
+    ]
+    assert strip_chrome_lines("\n".join(news + chrome)).splitlines() == news
+
+
+def test_articlebody_is_taken_out_of_json_ld_and_the_rest_stays_readable() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Переговоры в Астане",
+        "author": {"@type": "Person", "name": "Айгуль Серикова"},
+        "articleBody": "Текст, который страница не показывает. " * 30,
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    article = extract_article(page(head=head), URL)
+    assert article.author == "Айгуль Серикова"
+    assert "не показывает" not in article.text

@@ -14,6 +14,14 @@ from newswatch.config.errors import ConfigError
 from newswatch.config.yamlfile import read_yaml, validation_message
 
 Language = Literal["ru", "kk", "tg", "en"]
+# Kazakh is also written in Arabic script (by Kazakhs of China, Iran and Afghanistan); such
+# articles are stored as "kk-arab", and a filter on Kazakh takes them too.
+SCRIPT_VARIANTS: dict[str, tuple[str, ...]] = {"kk": ("kk", "kk-arab")}
+
+
+def stored_languages(language: str) -> tuple[str, ...]:
+    """The language codes stored articles of `language` carry."""
+    return SCRIPT_VARIANTS.get(language, (language,))
 
 
 def known_zone(zone: str) -> str:

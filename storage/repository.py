@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from newswatch.config.sources import stored_languages
 from newswatch.storage.models import (
     AlertDelivery,
     Article,
@@ -148,7 +149,7 @@ def list_articles(
     if source_ids:
         query = query.where(Article.source_id.in_(source_ids))
     if language:
-        query = query.where(Article.language == language)
+        query = query.where(Article.language.in_(stored_languages(language)))
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query))

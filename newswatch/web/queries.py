@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from newswatch.config.sources import stored_languages
 from newswatch.storage.models import AlertDelivery, Article, Event, Story
 
 PAGE = 50
@@ -32,23 +34,29 @@ def stream(session: Session, f: StreamFilter) -> list[Story]:
     """Stories newest first. A rule's stories are those of the events it matched (its outbox
     rows are one per event: every report of a matched event belongs to the rule's stream)."""
     query = select(Story).options(selectinload(Story.articles))
+    query = _filtered(query, f, Story, Article.story_id == Story.id, Story.event_id)
+    return list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
+
+
+def _filtered(query: Select, f: StreamFilter, entity: type, reports: Any, event_id: Any) -> Select:
+    """`query` over stories or events (`entity`), its `reports` linked to it by that
+    condition, its event by `event_id`: the filters, newest first."""
     if f.source or f.language:
-        copy = select(Article.id).where(Article.story_id == Story.id)
+        report = select(Article.id).where(reports)
         if f.source:
-            copy = copy.where(Article.source_id == f.source)
+            report = report.where(Article.source_id == f.source)
         if f.language:
-            copy = copy.where(Article.language == f.language)
-        query = query.where(exists(copy))
+            report = report.where(Article.language.in_(stored_languages(f.language)))
+        query = query.where(exists(report))
     if f.rule:
         query = query.where(
-            Story.event_id.in_(select(AlertDelivery.event_id).where(AlertDelivery.rule == f.rule))
+            event_id.in_(select(AlertDelivery.event_id).where(AlertDelivery.rule == f.rule))
         )
     if f.since:
-        query = query.where(Story.first_published >= _day(f.since))
+        query = query.where(entity.first_published >= _day(f.since))
     if f.until:
-        query = query.where(Story.first_published < _day(f.until, end=True))
-    query = query.order_by(Story.first_published.desc(), Story.id.desc())
-    return list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
+        query = query.where(entity.first_published < _day(f.until, end=True))
+    return query.order_by(entity.first_published.desc(), entity.id.desc())
 
 
 @dataclass(frozen=True)
@@ -67,23 +75,7 @@ class EventEntry:
 def stream_events(session: Session, f: StreamFilter) -> list[EventEntry]:
     """Events newest first, with the same filters as the stories: one entry per happening,
     however many outlets and languages reported it."""
-    query = select(Event)
-    if f.source or f.language:
-        report = select(Article.id).where(Article.event_id == Event.id)
-        if f.source:
-            report = report.where(Article.source_id == f.source)
-        if f.language:
-            report = report.where(Article.language == f.language)
-        query = query.where(exists(report))
-    if f.rule:
-        query = query.where(
-            Event.id.in_(select(AlertDelivery.event_id).where(AlertDelivery.rule == f.rule))
-        )
-    if f.since:
-        query = query.where(Event.first_published >= _day(f.since))
-    if f.until:
-        query = query.where(Event.first_published < _day(f.until, end=True))
-    query = query.order_by(Event.first_published.desc(), Event.id.desc())
+    query = _filtered(select(Event), f, Event, Article.event_id == Event.id, Event.id)
     events = list(session.scalars(query.offset(f.page * PAGE).limit(PAGE)))
     stories: dict[int, list[Story]] = {e.id: [] for e in events}
     found = session.scalars(

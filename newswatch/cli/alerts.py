@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli.failures import SmtpNotConfigured
+from newswatch.cli.options import AsJson, NewestFirst
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import fail, state
 
@@ -119,12 +120,8 @@ def _list(ctx: typer.Context, status: str, limit: int | None, as_json: bool) -> 
 @app.command("pending")
 def pending(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    limit: NewestFirst = None,
+    as_json: AsJson = False,
 ) -> None:
     """Deliveries not sent yet, with their attempts and last error; then the emails composed
     from them and not sent yet (unsent, or failed with their error). --json: one delivery per
@@ -135,12 +132,8 @@ def pending(
 @app.command("sent")
 def sent(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    limit: NewestFirst = None,
+    as_json: AsJson = False,
 ) -> None:
     """Deliveries sent, newest first."""
     _list(ctx, "sent", limit, as_json)
@@ -188,7 +181,6 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
 
 
 Digests = Annotated[bool, typer.Option("--digests", help="Also send digest deliveries now.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
 
 
 @app.command("send")

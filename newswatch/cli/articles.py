@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newswatch.cli.options import AsJson, NewestFirst
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import AppState, check_language, check_sources, fail, state
 from newswatch.storage import repository
@@ -57,9 +58,7 @@ def list_articles(
     language: Annotated[
         str | None, typer.Option("--language", "-l", help="Only this language: ru, kk, tg or en.")
     ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
-    ] = None,
+    limit: NewestFirst = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
 ) -> None:
     """List stored articles, newest first."""
@@ -96,9 +95,7 @@ def list_articles(
 def show_article(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Article id or any URL it is known under.")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show one stored article with its text."""
     app_state = state(ctx)

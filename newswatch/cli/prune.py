@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newswatch.cli.options import AsJson
 from newswatch.cli.output import print_json
 from newswatch.cli.progress import working
 from newswatch.cli.state import state
@@ -21,9 +22,7 @@ def prune(
     days: Annotated[
         int | None, typer.Option(min=1, help="Window in days (default: retention_days).")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Forget seen URLs, near-duplicate bands and event keys older than the retention window."""
     settings = state(ctx).settings

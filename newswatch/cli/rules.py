@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from newswatch.cli.options import AsJson
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import fail, state
 
@@ -29,9 +30,7 @@ def _rules(ctx: typer.Context, rules_file: Path | None, include_disabled: bool =
 def list_rules(
     ctx: typer.Context,
     rules_file: RulesOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List the enabled rules (validating the file)."""
     from newswatch.alerts.channels import label

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import typer
 import yaml
 
+from newswatch.cli.options import AsJson
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import (
     LANGUAGES,
@@ -27,9 +28,7 @@ app = typer.Typer(help="Configured news sources.", no_args_is_help=True)
 @app.command("list")
 def list_sources(
     ctx: typer.Context,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List the sources of sources.yaml (validating it)."""
     sources = state(ctx).sources

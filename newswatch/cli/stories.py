@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli.articles import source_zones
+from newswatch.cli.options import AsJson, NewestFirst
 from newswatch.cli.output import print_json, print_table, shorten
 from newswatch.cli.state import fail, state
 from newswatch.storage import repository
@@ -57,9 +58,7 @@ def story_json(story: Story, zones: dict) -> dict[str, Any]:
 @app.command("list")
 def list_stories(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most N, newest first.")
-    ] = None,
+    limit: NewestFirst = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per story.")] = False,
 ) -> None:
     """List stories, newest first, with the sources that carried each."""
@@ -93,9 +92,7 @@ def list_stories(
 def show_story(
     ctx: typer.Context,
     story_id: Annotated[int, typer.Argument(help="Story id.")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (one object per line).")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show one story: its canonical copy and every other copy, with how each was matched."""
     app_state = state(ctx)

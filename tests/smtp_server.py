@@ -54,12 +54,16 @@ class RecordingHandler:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        # The hold applies to the session that delivered under it: a late QUIT of an earlier
+        # session (a loaded machine) must neither signal `accepted` nor be held.
+        session.hold_quit, session.accepted = self.hold_quit, self.accepted
         return "250 OK"
 
     async def handle_QUIT(self, server, session, envelope) -> str:
-        if self.hold_quit is not None and not self.hold_quit.is_set():
-            self.accepted.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.hold_quit.wait)
+        hold = getattr(session, "hold_quit", None)
+        if hold is not None and not hold.is_set():
+            session.accepted.set()
+            await asyncio.get_running_loop().run_in_executor(None, hold.wait)
         return "221 Bye"
 
 

@@ -55,7 +55,12 @@ def test_kill_9_between_the_servers_250_and_the_commit_resends_the_same_email(
             "an email accepted, its sender waiting for QUIT's reply", handler.accepted.is_set
         )
         daemon.kill()
-        [first] = world.emails_with(held.title)  # accepted once, never recorded as sent
+        found = world.emails_with(held.title)  # accepted once, never recorded as sent
+        assert len(found) == 1, (
+            f"kill {kill}: {held.title!r} in {len(found)} emails; last ones: "
+            + repr([(m.recipients, str(m.message["Subject"])) for m in world.smtp.received[-4:]])
+        )
+        [first] = found
         handler.hold_quit.set()
         newer = relations_story(20 + kill) if 20 + kill < 30 else None
         if newer is not None:

@@ -15,6 +15,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels.tsv"
+# Batches labelled after the topic was frozen, blind to its verdicts: never tuned on. Each
+# file has the columns of labels.tsv; the texts share the cache.
+FRESH_GLOB = "fresh*.tsv"
 CACHE = HERE.parent / "cache" / "relevance"
 FOLDS = 5
 # The topic is a hand-written rule definition: it is tuned on these folds only and judged on
@@ -59,6 +62,11 @@ def fold_of(site: str) -> int:
     """1..5 from a hash of the site's group: stable while the corpus grows."""
     digest = hashlib.sha256(site_group(site).encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % FOLDS + 1
+
+
+def load_fresh(cache: Path = CACHE) -> list[Item]:
+    """The fresh batches (none when no such file is committed)."""
+    return [item for path in sorted(HERE.glob(FRESH_GLOB)) for item in load_items(path, cache)]
 
 
 def load_items(labels: Path = LABELS, cache: Path = CACHE) -> list[Item]:

@@ -1,6 +1,6 @@
 """Precision and recall of the built-in topic "tajik-kazakh" on the labelled real corpus.
 
-    python -m bench.relevance [--misses dev|held-out|all|none]
+    python -m bench.relevance [--misses dev|held-out|fresh|all|none]
 
 Each cached text is judged exactly as `newswatch match file.txt` judges it (decoded, no title,
 the first paragraph as the lead, language detected) by the bundled rules. The topic is a
@@ -8,6 +8,8 @@ hand-written rule definition, tuned on the dev folds (1-3) only: the tables for 
 and for the held-out folds (4-5) are printed separately, then all folds. The naive baseline
 is "both countries are named" (@kazakhstan AND @tajikistan). Misjudged items are listed (by
 default those of the dev folds; the held-out ones are for reporting, not for tuning).
+Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen
+and get their own table: they are the honest held-out figure.
 Exit 2 when the cached texts are missing.
 """
 
@@ -20,7 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.relevance import DEV_FOLDS, HELD_OUT_FOLDS, CacheMissing, Item, learned, load_items
+from bench.relevance import (
+    DEV_FOLDS,
+    HELD_OUT_FOLDS,
+    CacheMissing,
+    Item,
+    learned,
+    load_fresh,
+    load_items,
+)
 from newswatch.alerts.engine import Matcher
 from newswatch.alerts.query import parse_query
 from newswatch.alerts.rules import Rule, load_rules
@@ -147,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--misses",
-        choices=("dev", "held-out", "all", "none"),
+        choices=("dev", "held-out", "fresh", "all", "none"),
         default="dev",
         help="which folds' misjudged items to list (default: dev, the folds tuned on)",
     )
@@ -157,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         items = load_items()
+        fresh = load_fresh()
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -170,10 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     table(f"DEV (folds {', '.join(map(str, DEV_FOLDS))}: tuned on)", dev)
     table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
     table("ALL folds", verdicts)
+    fresh_verdicts = judge(fresh)
+    if fresh_verdicts:
+        table("FRESH (labelled blind after the topic was frozen: never tuned on)", fresh_verdicts)
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
+    if args.misses in ("fresh", "all") and fresh_verdicts:
+        list_misses("fresh batches", fresh_verdicts)
     if not args.no_learned:
         learned_tables(verdicts, args.misses)
     return 0

@@ -149,9 +149,7 @@ def _links(body: bytes, base: str) -> list[str]:
         tree = lxml_html.document_fromstring(body, base_url=base)
     except (ValueError, lxml_html.etree.ParserError):
         return []
-    return [
-        urljoin(base, href.strip()) for a in tree.iter("a") if (href := a.get("href"))
-    ]
+    return [urljoin(base, href.strip()) for a in tree.iter("a") if (href := a.get("href"))]
 
 
 def _describe(page: Page | None) -> str:

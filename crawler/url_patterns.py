@@ -57,8 +57,10 @@ def propose_next_page_pattern(urls: Iterable[str], host: str, listing_url: str) 
         query = dict(parse_qsl(parts.query))
         for name in PAGE_PARAMETERS:
             if query.get(name, "").isdigit() and parts.path == listing_path:
-                return _host_prefix(host) + re.escape(parts.path.lstrip("/")) + (
-                    rf"\?{re.escape(name)}=\d+$"
+                return (
+                    _host_prefix(host)
+                    + re.escape(parts.path.lstrip("/"))
+                    + (rf"\?{re.escape(name)}=\d+$")
                 )
         if (match := PAGE_IN_PATH.match(parts.path)) and match.group(1).startswith(
             listing_path.rstrip("/")
@@ -71,9 +73,10 @@ def _on_host(urls: Iterable[str], host: str) -> list[str]:
     seen: dict[str, None] = {}
     for url in urls:
         parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and (parts.hostname or "").removeprefix(
-            "www."
-        ) == host:
+        if (
+            parts.scheme in ("http", "https")
+            and (parts.hostname or "").removeprefix("www.") == host
+        ):
             seen.setdefault(url.split("#", 1)[0], None)
     return list(seen)
 

@@ -37,6 +37,19 @@ Fence = Callable[[], AbstractContextManager[None]]
 NO_FENCE: Fence = contextlib.nullcontext
 
 
+@dataclass(frozen=True)
+class SendOptions:
+    """Which due alerts one sending pass takes; the same for every channel."""
+
+    mode: str | None = "immediate"  # "digest" for a digest's pass; None: every mode
+    ignore_backoff: bool = False  # `alerts send --now`: retry failed ones at once
+    rule: str | None = None  # a digest is sent per rule
+    fence: Fence = NO_FENCE
+
+
+IMMEDIATE = SendOptions()  # what is due now, backoff respected, outside any fence
+
+
 @dataclass
 class AlertReport:
     checked: int = 0
@@ -152,7 +165,7 @@ class _Hit:
 
 
 @dataclass(frozen=True)
-class _Labels:
+class Labels:
     """How an email names things: sources' names and zones, the web view's address."""
 
     names: dict[str, str]
@@ -160,7 +173,7 @@ class _Labels:
     base_url: str | None
 
     @classmethod
-    def of(cls, settings: Settings, sources: list[SourceSpec]) -> _Labels:
+    def of(cls, settings: Settings, sources: list[SourceSpec]) -> Labels:
         base = settings.web.base_url
         return cls(
             {s.id: s.name for s in sources},
@@ -178,7 +191,7 @@ def local_time(value: datetime | None, zone: tzinfo | None) -> str | None:
     return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:5]}"
 
 
-def _entries(session: Session, hits: list[_Hit], labels: _Labels) -> list[AlertItem]:
+def entries(session: Session, hits: list[_Hit], labels: Labels) -> list[AlertItem]:
     """One entry per event however many rules (and reports) matched it, in first-hit order."""
     groups: dict[int, list[_Hit]] = {}
     for hit in hits:
@@ -186,7 +199,7 @@ def _entries(session: Session, hits: list[_Hit], labels: _Labels) -> list[AlertI
     return [_entry(session, group, labels) for group in groups.values()]
 
 
-def _entry(session: Session, group: list[_Hit], labels: _Labels) -> AlertItem:
+def _entry(session: Session, group: list[_Hit], labels: Labels) -> AlertItem:
     """The event's original report leads (not whichever copy matched first); the others
     follow under "Also reported by"."""
     from newswatch.alerts.email import AlertItem, OtherCopy, matched_words
@@ -220,7 +233,7 @@ def _entry(session: Session, group: list[_Hit], labels: _Labels) -> AlertItem:
     )
 
 
-def _delivery_hits(deliveries: list[AlertDelivery]) -> list[_Hit]:
+def delivery_hits(deliveries: list[AlertDelivery]) -> list[_Hit]:
     return [_Hit(d.rule, d.score, d.match, d.article) for d in deliveries]
 
 
@@ -229,27 +242,19 @@ def deliver(
     sessions: sessionmaker[Session],
     sources: list[SourceSpec],
     report: AlertReport,
-    *,
-    mode: str | None = "immediate",
-    ignore_backoff: bool = False,
-    rule: str | None = None,
-    fence: Fence = NO_FENCE,
+    options: SendOptions = IMMEDIATE,
 ) -> None:
     """First the emails composed earlier and not known to be sent, byte for byte; then one
     new email per recipient with its due events (per recipient and rule for digests): composed
     and committed, then sent, then marked sent. Each inside the fence: a deposed leader sends
     nothing more."""
-    labels = _Labels.of(settings, sources)
+    labels = Labels.of(settings, sources)
+    fence = options.fence
     with sessions() as session:
-        for message in outbox.unsent_messages(session, ignore_backoff=ignore_backoff):
+        for message in outbox.unsent_messages(session, ignore_backoff=options.ignore_backoff):
             with fence():
                 _send_stored(session, settings, report, message)
-        muted = outbox.muted_rules(session)  # their deliveries wait until unmuted
-        due = [
-            d
-            for d in outbox.due(session, mode, ignore_backoff=ignore_backoff, rule=rule)
-            if d.rule not in muted
-        ]
+        due = due_deliveries(session, options)
         groups: dict[tuple[str, str | None], list[AlertDelivery]] = defaultdict(list)
         for delivery in due:
             rule = None if delivery.mode == "immediate" else delivery.rule
@@ -266,12 +271,12 @@ def _compose(
     settings: Settings,
     recipient: str,
     deliveries: list[AlertDelivery],
-    labels: _Labels,
+    labels: Labels,
 ) -> AlertMessage:
     from newswatch.alerts.email import MAIL_POLICY, build_message
 
     ids = [d.id for d in deliveries]
-    items = _entries(session, _delivery_hits(deliveries), labels)
+    items = entries(session, delivery_hits(deliveries), labels)
     email = build_message(items, recipient, settings.smtp.from_address, ids)
     return outbox.compose(
         session,
@@ -327,7 +332,7 @@ def run_alerts(
     (reloaded on SIGHUP); one-shot commands read the rules file."""
     report = AlertReport()
     evaluate_new(sessions, matcher or load_matcher(settings, sources), report, settings, fence)
-    send_due(settings, sessions, sources, report, fence=fence)
+    send_due(settings, sessions, sources, report, SendOptions(fence=fence))
     return report
 
 
@@ -336,20 +341,30 @@ def send_due(
     sessions: sessionmaker[Session],
     sources: list[SourceSpec],
     report: AlertReport,
-    *,
-    mode: str | None = "immediate",
-    ignore_backoff: bool = False,
-    rule: str | None = None,
-    fence: Fence = NO_FENCE,
+    options: SendOptions = IMMEDIATE,
 ) -> None:
     """Every channel's due alerts: the emails (when an SMTP server is configured), then the
     chat and webhook posts."""
     from newswatch.scheduler.channel_posts import deliver_channels
 
-    options = {"mode": mode, "ignore_backoff": ignore_backoff, "rule": rule, "fence": fence}
     if settings.smtp.host:
-        deliver(settings, sessions, sources, report, **options)
-    deliver_channels(settings, sessions, sources, report, **options)
+        deliver(settings, sessions, sources, report, options)
+    deliver_channels(settings, sessions, sources, report, options)
+
+
+def due_deliveries(
+    session: Session, options: SendOptions, *, channels: bool = False
+) -> list[AlertDelivery]:
+    """The deliveries this pass sends (emails, or channel posts); a muted rule's wait."""
+    muted = outbox.muted_rules(session)
+    due = outbox.due(
+        session,
+        options.mode,
+        ignore_backoff=options.ignore_backoff,
+        rule=options.rule,
+        channels=channels,
+    )
+    return [d for d in due if d.rule not in muted]
 
 
 def preview(
@@ -367,7 +382,7 @@ def preview(
     from newswatch.storage import repository
 
     recipient = rule.recipients[0] if rule.recipients else "nobody@example.invalid"
-    labels = _Labels.of(settings, sources)
+    labels = Labels.of(settings, sources)
     with sessions() as session:
         pending = [
             d
@@ -375,7 +390,7 @@ def preview(
             if d.recipient == recipient
         ]
         if pending:
-            items = _entries(session, _delivery_hits(pending), labels)
+            items = entries(session, delivery_hits(pending), labels)
             ids = [d.id for d in pending]
             what = f"{len(pending)} pending deliveries to {recipient} ({len(items)} stories)"
         else:
@@ -385,7 +400,7 @@ def preview(
                 for article in repository.list_articles(session, limit=limit)
                 for match in matcher.match(_document(article))
             ]
-            items, ids = _entries(session, hits, labels), [h.article.id for h in hits]
+            items, ids = entries(session, hits, labels), [h.article.id for h in hits]
             what = (
                 f"nothing pending; {len(hits)} of the newest {limit} stored articles match"
                 f" ({len(items)} stories)"

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
 from newswatch.scheduler.alerting import (
-    NO_FENCE,
+    IMMEDIATE,
     AlertReport,
-    Fence,
-    _delivery_hits,
-    _entries,
-    _Labels,
+    Labels,
+    SendOptions,
+    delivery_hits,
+    due_deliveries,
+    entries,
 )
 from newswatch.storage import outbox
 from newswatch.storage.models import AlertDelivery, AlertMessage
@@ -34,31 +35,22 @@ def deliver_channels(
     sessions: sessionmaker[Session],
     sources: list[SourceSpec],
     report: AlertReport,
-    *,
-    mode: str | None = "immediate",
-    ignore_backoff: bool = False,
-    rule: str | None = None,
-    fence: Fence = NO_FENCE,
+    options: SendOptions = IMMEDIATE,
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """First the posts composed earlier and not known to be sent, as they are; then a post
     per due delivery (immediate) or per channel and rule (digest): composed and committed,
     then sent, then marked sent, each inside the fence."""
-    labels = _Labels.of(settings, sources)
+    labels = Labels.of(settings, sources)
+    fence = options.fence
     with sessions() as session:
-        unsent = outbox.unsent_messages(session, ignore_backoff=ignore_backoff, channels=True)
+        unsent = outbox.unsent_messages(
+            session, ignore_backoff=options.ignore_backoff, channels=True
+        )
         for message in unsent:
             with fence():
                 _post_stored(session, settings, report, message, environ)
-        muted = outbox.muted_rules(session)  # their deliveries wait until unmuted
-        due = [
-            d
-            for d in outbox.due(
-                session, mode, ignore_backoff=ignore_backoff, rule=rule, channels=True
-            )
-            if d.rule not in muted
-        ]
-        for deliveries in _posts(due):
+        for deliveries in _posts(due_deliveries(session, options, channels=True)):
             with fence():
                 message = _compose(session, deliveries, labels)
                 session.commit()  # from here on, this post is resent as it is
@@ -79,12 +71,12 @@ def _posts(due: list[AlertDelivery]) -> Iterator[list[AlertDelivery]]:
 def _compose(
     session: Session,
     deliveries: list[AlertDelivery],
-    labels: _Labels,
+    labels: Labels,
 ) -> AlertMessage:
     from newswatch.alerts.channels import compose, post_key
 
     first = deliveries[0]
-    title, body = compose(_entries(session, _delivery_hits(deliveries), labels))
+    title, body = compose(entries(session, delivery_hits(deliveries), labels))
     key = post_key(first.recipient, [d.id for d in deliveries])
     content = json.dumps({"title": title, "body": body}, ensure_ascii=False).encode()
     return outbox.compose(

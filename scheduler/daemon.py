@@ -35,6 +35,7 @@ from newswatch.crawler.runner import crawl_sources
 from newswatch.crawler.sink import DatabaseSink
 from newswatch.scheduler.alerting import (
     AlertReport,
+    SendOptions,
     evaluate_new,
     load_matcher,
     run_alerts,
@@ -559,7 +560,7 @@ class Daemon:
         fence = self.leadership.fenced
         # e.g. after a crash mid-crawl
         evaluate_new(self.sessions, config.matcher, report, config.settings, fence)
-        send_due(config.settings, self.sessions, config.sources, report, fence=fence)
+        send_due(config.settings, self.sessions, config.sources, report, SendOptions(fence=fence))
         send_notices(config.settings, self.sessions, fence)
         self._count_alerts(report)
 
@@ -572,9 +573,7 @@ class Daemon:
             self.sessions,
             config.sources,
             report,
-            mode="digest",
-            rule=rule_name,
-            fence=fence,
+            SendOptions(mode="digest", rule=rule_name, fence=fence),
         )
         self._count_alerts(report)
 

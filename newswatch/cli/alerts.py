@@ -140,7 +140,13 @@ def sent(
 
 
 def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool) -> None:
-    from newswatch.scheduler.alerting import AlertReport, evaluate_new, load_matcher, send_due
+    from newswatch.scheduler.alerting import (
+        AlertReport,
+        SendOptions,
+        evaluate_new,
+        load_matcher,
+        send_due,
+    )
     from newswatch.storage.db import open_database
 
     app_state = state(ctx)
@@ -152,9 +158,8 @@ def _send(ctx: typer.Context, ignore_backoff: bool, digests: bool, as_json: bool
     report = AlertReport()
     evaluate_new(sessions, matcher, report, settings)
     mode = None if digests else "immediate"
-    send_due(
-        settings, sessions, app_state.sources, report, mode=mode, ignore_backoff=ignore_backoff
-    )
+    options = SendOptions(mode=mode, ignore_backoff=ignore_backoff)
+    send_due(settings, sessions, app_state.sources, report, options)
     data = {
         "checked": report.checked,
         "queued": report.queued,

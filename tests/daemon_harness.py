@@ -50,12 +50,13 @@ def wait_until(what: str, condition: Callable[[], Any], timeout: float = 180.0) 
 
 @dataclass
 class Daemon:
-    """One `newswatch run` process; its JSON log goes to a file the test reads."""
+    """One long-running `newswatch` process (`run`, `worker`); its JSON log goes to a file the
+    test reads."""
 
     config: Path
     env: dict[str, str]
     log_path: Path
-    args: tuple[str, ...] = ()
+    command: tuple[str, ...] = ("run",)
     process: subprocess.Popen | None = None
     _log_offset: int = 0
 
@@ -71,8 +72,7 @@ class Daemon:
                     "json",
                     "--log-level",
                     "INFO",
-                    "run",
-                    *self.args,
+                    *self.command,
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
@@ -100,21 +100,30 @@ class Daemon:
     def log_text(self) -> str:
         return self.log_path.read_text("utf-8", "replace")[self._log_offset :]
 
+    def logged(self, text: str) -> bool:
+        return text in self.log_text()
+
     def wait_for(self, what: str, event: str, timeout: float = 180.0, **fields: Any) -> dict:
         def seen() -> dict | None:
-            self._check_alive(what)
+            self.alive(what)
             found = self.events(event, **fields)
             return found[-1] if found else None
 
         return wait_until(what, seen, timeout)
 
-    def _check_alive(self, what: str) -> None:
+    def wait_count(self, what: str, event: str, count: int, timeout: float = 180.0) -> None:
+        """Until the log holds `count` records of `event`."""
+        wait_until(what, lambda: self.alive(what) and len(self.events(event)) >= count, timeout)
+
+    def alive(self, what: str) -> bool:
+        """True, or an AssertionError with the log's tail when the process has exited."""
         assert self.process is not None
         if self.process.poll() is not None:
             raise AssertionError(
-                f"newswatch run exited ({self.process.returncode}) while waiting for {what}:\n"
-                + self.log_text()[-3000:]
+                f"newswatch {self.command[0]} exited ({self.process.returncode}) while waiting "
+                f"for {what}:\n" + self.log_text()[-3000:]
             )
+        return True
 
     def terminate(self, timeout: float = 40.0) -> int:
         assert self.process is not None
@@ -125,6 +134,17 @@ class Daemon:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """SIGTERM and wait; SIGKILL only when it does not stop in time."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
 
     def ensure_stopped(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -172,7 +192,7 @@ class DaemonWorld:
         tell their events apart."""
         env = {**os.environ, "NEWSWATCH_SMTP__PASSWORD": PASSWORD}
         env.pop("NEWSWATCH_CONFIG", None)
-        daemon = Daemon(self.write_config(), env, self.tmp_path / log_name, args)
+        daemon = Daemon(self.write_config(), env, self.tmp_path / log_name, ("run", *args))
         self.daemons.append(daemon)
         return daemon
 

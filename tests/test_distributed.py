@@ -24,49 +24,8 @@ from newswatch.fixtures.server import FixtureServer
 from newswatch.storage.db import make_engine
 from newswatch.storage.workqueue import WorkQueue
 from tests.conftest import NEWSWATCH, REDIS_URL, REPO, make_cli
-from tests.daemon_harness import wait_until
+from tests.daemon_harness import Daemon, wait_until
 from tests.expectations import load_expected
-
-
-@dataclass
-class Proc:
-    """One `newswatch` process with its JSON log in a file."""
-
-    name: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def events(self, event: str | None = None) -> list[dict[str, Any]]:
-        records = []
-        for line in self.log_path.read_text("utf-8", "replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if event is None or record.get("event") == event:
-                records.append(record)
-        return records
-
-    def logged(self, text: str) -> bool:
-        return text in self.log_path.read_text("utf-8", "replace")
-
-    def alive(self, what: str) -> bool:
-        if self.process.poll() is not None:
-            tail = self.log_path.read_text("utf-8", "replace")[-3000:]
-            raise AssertionError(f"{self.name} exited while waiting for {what}:\n{tail}")
-        return True
-
-    def wait_event(self, event: str, what: str, count: int = 1, timeout: float = 120) -> None:
-        wait_until(what, lambda: self.alive(what) and len(self.events(event)) >= count, timeout)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
 
 @dataclass
@@ -74,7 +33,7 @@ class World:
     config: Path
     tmp_path: Path
     queue: WorkQueue
-    procs: list[Proc]
+    procs: list[Daemon]
     database: str
 
     def article_count(self) -> int:
@@ -87,26 +46,10 @@ class World:
         finally:
             engine.dispose()
 
-    def start(self, name: str, *args: str) -> Proc:
-        log_path = self.tmp_path / f"{name}.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [
-                    str(NEWSWATCH),
-                    "--config",
-                    str(self.config),
-                    "--log-format",
-                    "json",
-                    "--log-level",
-                    "INFO",
-                    *args,
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                cwd=REPO,
-                env={k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"},
-            )
-        proc = Proc(name, process, log_path)
+    def start(self, name: str, *command: str) -> Daemon:
+        """`newswatch COMMAND`, logging to NAME.log."""
+        env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
+        proc = Daemon(self.config, env, self.tmp_path / f"{name}.log", command).start()
         self.procs.append(proc)
         return proc
 
@@ -150,12 +93,10 @@ def world(tmp_path, fixture_server, postgres_url, redis_prefix) -> Iterator[Any]
     yield make
     for each in made:
         for proc in each.procs:
-            if proc.process.poll() is None:
-                proc.process.kill()
-                proc.process.wait(10)
+            proc.ensure_stopped()
 
 
-def _took(proc: Proc) -> set[str]:
+def _took(proc: Daemon) -> set[str]:
     return {record["job"] for record in proc.events("took")}
 
 
@@ -164,7 +105,7 @@ def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_
 ) -> None:
     w = world("15m", lease_seconds=4, batch=3)
     first = w.start("worker-a", "worker")
-    first.wait_event("worker_ready", "the first worker to start")
+    first.wait_for("the first worker to start", "worker_ready")
     scheduler = w.start("scheduler", "run", "--distributed")
     # The first worker alone: whatever is in flight now is its own, and unacknowledged.
     wait_until("a request in flight", lambda: first.alive("work") and w.queue.in_flight())
@@ -213,21 +154,21 @@ def test_two_workers_store_every_article_once_and_a_killed_workers_requests_are_
 def test_a_second_scheduler_queues_nothing_until_the_first_is_gone(world) -> None:
     w = world("2s", source_pending_seconds=1)
     leader = w.start("scheduler-1", "run", "--distributed")
-    leader.wait_event("queued", "the leader queues polls")
+    leader.wait_for("the leader queues polls", "queued")
     standby = w.start("scheduler-2", "run", "--distributed", "--standby")
     wait_until(
         "the second scheduler stands by",
         lambda: standby.alive("standby") and standby.logged("standing by"),
     )
     queued_by_leader = len(leader.events("queued"))
-    leader.wait_event("queued", "the leader queues again", count=queued_by_leader + 1)
+    leader.wait_count("the leader queues again", "queued", queued_by_leader + 1)
     assert standby.events("queued") == []
     by_standby = f":{standby.process.pid}"
     assert not [j for j in w.queue.waiting() if j["by"].endswith(by_standby)]
 
     leader.process.send_signal(signal.SIGKILL)
     leader.process.wait(10)
-    standby.wait_event("queued", "the second scheduler takes over and queues")
+    standby.wait_for("the second scheduler takes over and queues", "queued")
     assert [j for j in w.queue.waiting() if j["by"].endswith(by_standby)]
     standby.stop()
     assert standby.process.returncode == 0
@@ -265,14 +206,14 @@ def test_failed_articles_are_tried_again_and_failing_sources_back_off(world, tmp
         w = world("1s", entries, server, article_attempts=3, article_retry_seconds=0.2)
         worker = w.start("worker", "worker")
         scheduler = w.start("scheduler", "run", "--distributed")
-        worker.wait_event("gave_up", "the broken article given up after its tries")
+        worker.wait_for("the broken article given up after its tries", "gave_up")
         # the good article was stored once; the broken one was tried three times in all
         tries = [r for r in worker.events("took") if "server-error" in r["message"]]
         assert len(tries) == 3
         assert [r["attempt"] for r in worker.events("retry_later")] == [2, 3]
         assert w.article_count() == 1
         # the feed that answers 404 is polled less and less often
-        scheduler.wait_event("backing_off", "the failing source's polls backing off")
+        scheduler.wait_for("the failing source's polls backing off", "backing_off")
         [backoff, *_] = scheduler.events("backing_off")
         assert backoff["source"] == "gone" and backoff["failures_in_a_row"] >= 1
         assert not [r for r in scheduler.events("backing_off") if r["source"] == "flaky"]

@@ -30,6 +30,8 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
         "HTTPCACHE_ENABLED": False,  # RFC2616 caching is wrong for feeds (STACK-NOTES)
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # runs code sent to a local port (STACK-NOTES)
+        # ... and not even imported: its module pulls in aiohttp, ~10 MB of RSS for nothing.
+        "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None},
         "TWISTED_REACTOR": ASYNCIO_REACTOR,
         "LOG_ENABLED": False,  # newswatch configures logging itself
         "STATS_DUMP": False,

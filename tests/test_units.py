@@ -142,3 +142,17 @@ def test_origin_map_keeps_paths_and_queries() -> None:
         map_url("https://baq.kz/news/?page=2", mapping) == "http://127.0.0.1:9/baq.kz/news/?page=2"
     )
     assert map_url("https://baq.kz.evil/x", mapping) is None
+
+
+def test_remote_control_extension_is_not_even_imported() -> None:
+    """Disabled is not enough: loading its module costs ~10 MB of daemon RSS (aiohttp)."""
+    from scrapy.settings import Settings as ScrapySettings
+    from scrapy.utils.conf import build_component_list
+
+    from newswatch.config.settings import Settings
+    from newswatch.crawler.scrapy_settings import scrapy_settings
+
+    values = ScrapySettings(scrapy_settings(Settings()))
+    extensions = build_component_list(values.getwithbase("EXTENSIONS"))
+    assert "scrapy.extensions.corestats.CoreStats" in extensions
+    assert not [name for name in extensions if "remote_control" in name]

@@ -72,21 +72,40 @@ _model: LanguageIdentifier | None = None
 
 
 def _identifier() -> LanguageIdentifier:
-    """py3langid's model, loaded once on first use (~0.8 s, ~120 MB RSS).
+    """py3langid's model restricted to our languages, loaded once on first use (~0.8 s).
 
-    A private instance, not py3langid's module-level one: ``set_languages`` on the shared
-    instance would silently change results for any other code that calls py3langid.
+    A private instance, not py3langid's module-level one, built from the model's arrays with
+    only our languages' columns: ``set_languages`` would keep the full table of all 142
+    languages (27 MB) alive for a later reset, and would change results for any other code
+    that calls py3langid. The scores are the same: the same columns in the same order, the
+    same dtypes (tests/test_language.py compares them).
     """
     global _model
     if _model is None:
         with _model_lock:
             if _model is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-                ident.set_languages(list(LANGUAGES))
-                _model = ident
+                _model = _restricted_identifier(LANGUAGES)
     return _model
+
+
+def _restricted_identifier(languages: Sequence[str]) -> LanguageIdentifier:
+    """What ``from_model_file(MODEL_FILE, norm_probs=True).set_languages(languages)`` computes,
+    without holding the full model afterwards."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    keep = [i for i, lang in enumerate(classes) if lang in languages]
+    return LanguageIdentifier(
+        np.ascontiguousarray(ptc[:, keep]),  # a copy: the full table is freed on return
+        np.asarray(pc)[keep],
+        [classes[i] for i in keep],
+        nextmove,
+        output,
+        norm_probs=True,
+        tk_row=row,
+    )
 
 
 def _statistical(sample: str, declared: Sequence[str]) -> str:

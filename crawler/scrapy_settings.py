@@ -8,6 +8,7 @@ from newswatch.config.settings import Settings
 from newswatch.config.sources import SourceSpec
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+_REMOTE_CONTROL = "scrapy.extensions.remote_control.RemoteControl"
 
 
 def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dict[str, Any]:
@@ -30,6 +31,7 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
         "HTTPCACHE_ENABLED": False,  # RFC2616 caching is wrong for feeds (STACK-NOTES)
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # runs code sent to a local port (STACK-NOTES)
+        "EXTENSIONS_BASE": _extensions_base(),
         "TWISTED_REACTOR": ASYNCIO_REACTOR,
         "LOG_ENABLED": False,  # newswatch configures logging itself
         "STATS_DUMP": False,
@@ -59,3 +61,12 @@ def _pipeline(extract_workers: int) -> str:
     if extract_workers > 1:
         return "newswatch.crawler.pipelines.PooledExtractAndStorePipeline"
     return "newswatch.crawler.pipelines.ExtractAndStorePipeline"
+
+
+def _extensions_base() -> dict[str, int]:
+    """Scrapy's built-in extensions without RemoteControl, which is then not even imported:
+    its module pulls in aiohttp, ~10 MB of RSS for nothing. (Setting it to None in EXTENSIONS
+    would not do: Scrapy imports every key of EXTENSIONS to normalise it.)"""
+    from scrapy.settings.default_settings import EXTENSIONS_BASE
+
+    return {name: order for name, order in EXTENSIONS_BASE.items() if name != _REMOTE_CONTROL}

@@ -7,7 +7,10 @@ worker writing to the database, and is never loaded into memory as a whole.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import struct
+import sys
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -32,15 +35,36 @@ THRESHOLD = 0.3
 
 _BAND_PREFIX = [band.to_bytes(2, "little") for band in range(BANDS)]
 _BAND_KEYS = struct.Struct(f"<{BANDS}q")  # the digests as signed little-endian 64-bit keys
+_import_lock = threading.Lock()  # _minhash_class swaps sys.modules["datasketch"] for a moment
 
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
     """One permutation generator shared by all sketches (generating it costs more than hashing).
-    Imported here: datasketch pulls in scipy, half a second that most commands never need."""
-    from datasketch import MinHash
+    Imported on first use: most commands never sketch."""
+    with _import_lock:
+        return _minhash_class()(num_perm=NUM_PERM, seed=1)
 
-    return MinHash(num_perm=NUM_PERM, seed=1)
+
+def _minhash_class() -> type[MinHash]:
+    """datasketch's MinHash without running the package's __init__, which imports every index
+    it offers: MinHashLSH and its kin pull in scipy and redis, ~45 MB of RSS a daemon keeps for
+    nothing. The package module is created but not executed, only datasketch.minhash (and the
+    hashfunc module it needs) run; then sys.modules is left as it was, so a later
+    `import datasketch` elsewhere gets the whole, real package."""
+    if "datasketch" in sys.modules:  # already imported whole
+        return sys.modules["datasketch"].MinHash
+    before = set(sys.modules)
+    spec = importlib.util.find_spec("datasketch")
+    if spec is None:
+        raise ModuleNotFoundError("No module named 'datasketch'", name="datasketch")
+    sys.modules["datasketch"] = importlib.util.module_from_spec(spec)
+    try:
+        return importlib.import_module("datasketch.minhash").MinHash
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "datasketch" or name.startswith("datasketch."):
+                del sys.modules[name]
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,17 @@ def test_model_is_loaded_once_and_restricted() -> None:
     assert sorted(_identifier().labels) == sorted(LANGUAGES)
 
 
+def test_restricted_model_scores_as_py3langid_restricted_by_set_languages() -> None:
+    """Built from the model's arrays (not kept whole for a reset): the very same floats."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(list(LANGUAGES))
+    assert _identifier()._full_model[0].shape[1] == len(LANGUAGES)
+    for text in [*RU, *KK, *TG, *EN, "Тоқаев", "млрд", "", "漢字 ٴۋە", RU[0][:9]]:
+        assert _identifier().rank(text) == reference.rank(text), text
+
+
 def test_result_is_always_one_of_the_languages() -> None:
     for text in [*RU, *KK, *TG, *EN, "Тоқаев", "млрд", "Сессия"]:
         assert detect_language(text) in LANGUAGES

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -142,3 +144,28 @@ def test_origin_map_keeps_paths_and_queries() -> None:
         map_url("https://baq.kz/news/?page=2", mapping) == "http://127.0.0.1:9/baq.kz/news/?page=2"
     )
     assert map_url("https://baq.kz.evil/x", mapping) is None
+
+
+REMOTE_CONTROL_CHECK = """
+import sys
+from scrapy.settings import Settings as ScrapySettings
+from scrapy.utils.conf import build_component_list
+from newswatch.config.settings import Settings
+from newswatch.crawler.scrapy_settings import scrapy_settings
+
+values = ScrapySettings(scrapy_settings(Settings()))
+# What Scrapy's ExtensionManager does with the settings, importing every key on its way.
+names = build_component_list(values.get_component_priority_dict_with_base("EXTENSIONS"))
+assert "scrapy.extensions.corestats.CoreStats" in names, names
+assert not [n for n in names if "remote_control" in n], names
+assert not {"aiohttp", "scrapy.extensions.remote_control"} & set(sys.modules)
+"""
+
+
+def test_remote_control_extension_is_not_even_imported() -> None:
+    """Disabled is not enough: importing its module costs ~10 MB of daemon RSS (aiohttp).
+    A fresh interpreter, as this one may have imported it elsewhere."""
+    result = subprocess.run(
+        [sys.executable, "-c", REMOTE_CONTROL_CHECK], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -50,7 +50,7 @@ def run(
     """Poll every enabled source on its schedule, send alerts as they are due, digests on
     their cron, retry the outbox, expire old state; until SIGTERM or SIGINT (exit 0 after the
     grace period). SIGHUP reloads sources and rules. Exits 3 when another daemon runs."""
-    from newswatch.storage.db import make_engine, upgrade
+    from newswatch.storage.db import is_current, make_engine, upgrade
     from newswatch.storage.leader import Leadership, LeadershipTaken
 
     app = state(ctx)
@@ -60,7 +60,8 @@ def run(
         app.log_level or settings.log_level or "INFO", app.log_format or settings.log_format
     )
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    if not is_current(engine):  # else Alembic (~12 MB) stays out of the long-lived process
+        upgrade(engine)
     leadership = Leadership(engine)
     stop = _StandbyStop()
     while True:

@@ -85,6 +85,14 @@ POSITIVE = {
         "Tajikistan and Kazakhstan would hold joint counter-terrorism drills next spring.",
         "en",
     ),
+    "en-flight-route": (
+        "",
+        "ALMATY, March 3. A Kazakh carrier will open a route from Shymkent to Dushanbe in May, "
+        "the transport ministry of Kazakhstan said.\n"
+        "Three flights a week are planned between the two countries. Today only Almaty has "
+        "direct flights to Tajikistan; the Tajik airline Somon Air also plans a second route.",
+        "en",
+    ),
 }
 
 NEGATIVE = {

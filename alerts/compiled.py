@@ -114,7 +114,9 @@ class Compiler:
         self.atom_of = atom_of
         self.spellings: dict[int, Spellings] = {}  # id(spellings) -> their keys
         self._keep: list[object] = []  # spelling tuples stay alive, so their ids stay unique
+        # Memo ids of leaves (key, scope, label) and of definitions ("$", id, scope).
         self._leaf_ids: dict[tuple[object, str | None, str], int] = {}
+        self._refs: dict[int, Decide] = {}
 
     def rule(self, node: Node) -> Decide:
         return self.compile(node, None)
@@ -136,11 +138,31 @@ class Compiler:
         if isinstance(node, Scope):
             return self.compile(node.item, _narrow(scope, node.field))
         if isinstance(node, Ref):
-            return self.compile(node.item, scope)
+            return self._ref(node.item, scope)
         if isinstance(node, Weights):
             items = [(self.compile(item, scope), weight) for item, weight in node.items]
             return _weights(items, node)
         raise TypeError(f"unknown query node {type(node).__name__}")
+
+    def _ref(self, item: Node, scope: str | None) -> Decide:
+        """A definition used in several places (a side, the other countries) is decided once
+        per article and scope, as Evaluator does."""
+        key = ("$", id(item), scope)
+        memo = self._leaf_ids.get(key)
+        if memo is not None:
+            return self._refs[memo]
+        memo = self._leaf_ids[key] = len(self._leaf_ids)
+        self._keep.append(item)
+        inner = self.compile(item, scope)
+
+        def ref(state: ArticleState) -> Result:
+            result = state.leaves.get(memo)
+            if result is None:
+                result = state.leaves[memo] = inner(state)
+            return result
+
+        self._refs[memo] = ref
+        return ref
 
     def term_key(self, term: Term) -> TermKey:
         return tuple(self._slot_key(slot) for slot in term.slots)

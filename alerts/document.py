@@ -90,19 +90,18 @@ def _word_keys(norm: str, document_language: str | None) -> tuple[str, str, str 
     return form, (stem(form, language) if language in STEMMED else ""), language
 
 
-# Per article language: a word as written -> its (matching form, key, language), or None when
+# Per article language: a word as written -> its (matching form, key, language), or () when
 # it normalises to nothing. One dictionary look-up per article word: most were seen before.
-_SEEN: dict[str | None, dict[str, tuple[str, str, str | None] | None]] = {}
+_SEEN: dict[str | None, dict[str, tuple[str, str, str | None] | tuple[()]]] = {}
 SEEN_WORDS = 100_000  # per language; the table starts afresh beyond that
 
 
-def _keys_of(
-    raw: str, document_language: str | None, seen: dict
-) -> tuple[str, str, str | None] | None:
+def _keys_of(raw: str, document_language: str | None, seen: dict) -> tuple[str, str, str | None]:
+    """() for a word that normalises to nothing (invisible characters only)."""
     if len(seen) >= SEEN_WORDS:
         seen.clear()
     norm = normalize_word(raw)
-    keys = seen[raw] = _word_keys(norm, document_language) if norm else None
+    keys = seen[raw] = _word_keys(norm, document_language) if norm else ()
     return keys
 
 
@@ -120,12 +119,13 @@ def _field_words(
     new = tuple.__new__  # Word(...) runs a Python-level __new__ per article word
     previous_end = -1  # no word yet: the first word breaks
     skipped = False
+    known = seen.get
     for match in TOKEN.finditer(text):
-        raw = match.group(1)
-        keys = seen[raw] if raw in seen else _keys_of(raw, language, seen)
-        if keys is None:
+        raw = match[1]
+        keys = known(raw) or _keys_of(raw, language, seen)
+        if not keys:
             continue
-        start, end = match.start(1), match.end()
+        start, end = match.span(1)
         breaks = match.start() != previous_end  # as tokenize, and the field's first word
         previous_end = end
         if menus and any(a <= start < b for a, b in menus):

@@ -185,7 +185,7 @@ class Matcher:
         hits: dict[int, list[int]] = {}
         cache = self._word_atoms
         for index, word in enumerate(words):
-            atoms = cache.get((word.norm, word.key, word.language))
+            atoms = cache.get(word[:3])  # (norm, key, language)
             if atoms is None:
                 atoms = self._atoms_of(word)
             for atom in atoms:
@@ -214,7 +214,7 @@ class Matcher:
         if len(self._word_atoms) >= WORD_CACHE:
             self._word_atoms.clear()
         found = tuple(atoms)
-        self._word_atoms[(word.norm, word.key, word.language)] = found
+        self._word_atoms[word[:3]] = found
         return found
 
     def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:

@@ -33,6 +33,7 @@ from newswatch.alerts.query import Word as QueryWord
 from newswatch.alerts.requirements import clauses
 
 _FIELD = itemgetter(3)  # Word.field
+_T = "title"  # NEAR pairs words both in the title or both outside it
 # An OR or WEIGHTS of this many parts first picks the parts whose words occur (_present).
 MANY_PARTS = 6
 Result = tuple[bool, float, list[Span]]
@@ -57,8 +58,6 @@ class ArticleState:
         "leaves",
         "places",
         "spellings",
-        "titles",
-        "weights",
         "words",
     )
 
@@ -66,8 +65,6 @@ class ArticleState:
         self.words, self.atom_hits = words, atom_hits
         self.found = set(atom_hits)
         self.fields = list(map(_FIELD, words))
-        self.titles = list(map("title".__eq__, self.fields))
-        self.weights = list(map(FIELD_WEIGHTS.__getitem__, self.fields))
         self.places: dict[TermKey, list[tuple[int, int]]] = {}
         # A phrase slot's places by first word (a set for one word), shared by the phrases
         # that name it: "в @tajikistan", "из @tajikistan", ... look the alias up once.
@@ -276,8 +273,8 @@ class Compiler:
                 else:
                     fields = state.fields
                     spans = [(s, e, label) for s, e in places if fields[s] in allowed]
-                weights = state.weights
-                score = min(LEAF_CAP, sum([weights[s] for s, _, _ in spans]))
+                fields = state.fields
+                score = min(LEAF_CAP, sum([FIELD_WEIGHTS[fields[s]] for s, _, _ in spans]))
                 result = (bool(spans), score, spans)
             state.leaves[memo] = result
             return result
@@ -341,18 +338,17 @@ def _near(left: Decide, right: Decide, distance: int) -> Decide:
         left_spans, right_spans = left(state)[2], right(state)[2]
         if not left_spans or not right_spans:
             return _NO
-        titles = state.titles
+        fields = state.fields
         used: dict[Span, None] = {}
         pairs = 0
         for a in left_spans:
             for b in right_spans:
                 gap = b[0] - a[1] if b[0] > a[1] else a[0] - b[1]
-                if 1 <= gap <= distance and titles[a[0]] == titles[b[0]]:
+                if 1 <= gap <= distance and (fields[a[0]] == _T) == (fields[b[0]] == _T):
                     pairs += 1
                     used[a] = used[b] = None
         if not pairs:
             return _NO
-        fields = state.fields
         score = min(LEAF_CAP, sum(FIELD_WEIGHTS[fields[s]] for s, _, _ in used))
         return (True, score, list(used))
 

@@ -140,6 +140,9 @@ class Matcher:
         default_factory=dict, repr=False
     )
 
+    def __post_init__(self) -> None:
+        self._anchoring = frozenset(atom for atom, rules in enumerate(self.anchors) if rules)
+
     @classmethod
     def from_rules(cls, rules: Sequence[Rule]) -> Matcher:
         atom_of: dict[QueryWord, int] = {}
@@ -219,10 +222,13 @@ class Matcher:
 
     def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:
         """Rules whose clauses the words found meet (the others cannot match)."""
+        return self._candidates(set(atom_hits))
+
+    def _candidates(self, hit: set[int]) -> list[int]:
         found = set(self.unanchored)
-        for atom in atom_hits:
-            found.update(self.anchors[atom])
-        hit = set(atom_hits)
+        anchors = self.anchors
+        for atom in self._anchoring & hit:
+            found.update(anchors[atom])
         requirements = self.requirements
         chosen = []
         for index in sorted(found):
@@ -241,7 +247,7 @@ class Matcher:
         state = ArticleState(words, atom_hits)
         state.spellings = self.spellings
         matched = []
-        for index in self.candidates(atom_hits):
+        for index in self._candidates(state.found):
             rule = self.rules[index]
             if rule.languages and base_language(document.language) not in rule.languages:
                 continue

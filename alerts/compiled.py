@@ -368,7 +368,7 @@ def _weights(items: list[tuple[Decide, float]], node: Weights, present: Present 
             if not ok:
                 continue
             counted = _distinct(item_spans, state.words)[:repeat]
-            factor = sum(factors[fields[s[0]]] for s in counted) if counted else 1.0
+            factor = sum([factors[fields[s[0]]] for s in counted]) if counted else 1.0
             total += weight * factor
             if weight > 0:
                 spans.extend(item_spans)

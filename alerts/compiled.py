@@ -12,6 +12,7 @@ Evaluator, for the rules that matched only; tests check both agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 
 from newswatch.alerts.document import FIELD_WEIGHTS, Word
 from newswatch.alerts.evaluate import LEAF_CAP, Span, _distinct, _narrow
@@ -29,9 +30,15 @@ from newswatch.alerts.query import (
     Weights,
 )
 from newswatch.alerts.query import Word as QueryWord
+from newswatch.alerts.requirements import clauses
 
+_FIELD = itemgetter(3)  # Word.field
+_T = "title"  # NEAR pairs words both in the title or both outside it
+# An OR or WEIGHTS of this many parts first picks the parts whose words occur (_present).
+MANY_PARTS = 6
 Result = tuple[bool, float, list[Span]]
 Decide = Callable[["ArticleState"], Result]
+Present = Callable[["ArticleState"], list[int]]  # indices of the parts worth deciding
 _NO: Result = (False, 0.0, [])  # shared: callers never modify a result's spans
 # A term's key: one entry per slot, an atom (int) or the identity of an alias's spellings.
 TermKey = tuple[int | tuple[str, int], ...]
@@ -43,13 +50,25 @@ class ArticleState:
     """One article's words and the places of the query words found in it, with the places
     and leaf results worked out so far (shared by every rule)."""
 
-    __slots__ = ("atom_hits", "fields", "leaves", "places", "spellings", "titles", "words")
+    __slots__ = (
+        "atom_hits",
+        "ends",
+        "fields",
+        "found",
+        "leaves",
+        "places",
+        "spellings",
+        "words",
+    )
 
     def __init__(self, words: Sequence[Word], atom_hits: Mapping[int, list[int]]):
         self.words, self.atom_hits = words, atom_hits
-        self.fields = [w.field for w in words]
-        self.titles = [f == "title" for f in self.fields]
+        self.found = set(atom_hits)
+        self.fields = list(map(_FIELD, words))
         self.places: dict[TermKey, list[tuple[int, int]]] = {}
+        # A phrase slot's places by first word (a set for one word), shared by the phrases
+        # that name it: "в @tajikistan", "из @tajikistan", ... look the alias up once.
+        self.ends: dict[int | tuple[str, int], set[int] | dict[int, list[int]]] = {}
         self.leaves: dict[int, Result] = {}
         self.spellings: dict[int, Spellings] = {}
 
@@ -72,29 +91,47 @@ class ArticleState:
             places = self.places[key] = sorted(found)
         return places
 
+    def _slot_ends(self, slot: int | tuple[str, int]) -> set[int] | dict[int, list[int]]:
+        ends = self.ends.get(slot)
+        if ends is None:
+            if isinstance(slot, int):
+                ends = set(self.atom_hits.get(slot, ()))
+            else:
+                ends = {}
+                for start, end in self.slot_places(slot):
+                    ends.setdefault(start, []).append(end)
+            self.ends[slot] = ends
+        return ends
+
     def term_places(self, key: TermKey) -> list[tuple[int, int]]:
         """(first word, last word) of every occurrence, as Evaluator.term_places."""
         places = self.places.get(key)
         if places is not None:
             return places
         atom_hits = self.atom_hits
-        if any(isinstance(slot, int) and slot not in atom_hits for slot in key):
-            self.places[key] = []  # a word of the phrase is not in the article
-            return self.places[key]
+        for slot in key:
+            if isinstance(slot, int) and slot not in atom_hits:
+                self.places[key] = []  # a word of the phrase is not in the article
+                return self.places[key]
         places = self.slot_places(key[0])
         words = self.words
         for slot in key[1:]:
             if not places:
                 break
-            ends: dict[int, list[int]] = {}
-            for start, end in self.slot_places(slot):
-                ends.setdefault(start, []).append(end)
-            places = [
-                (first, end)
-                for first, last in places
-                if last + 1 < len(words) and not words[last + 1].breaks
-                for end in ends.get(last + 1, ())
-            ]
+            ends = self._slot_ends(slot)
+            if isinstance(ends, set):  # one word: it ends where it starts
+                places = [
+                    (first, last + 1)
+                    for first, last in places
+                    if last + 1 in ends and not words[last + 1].breaks
+                ]
+            else:
+                places = [
+                    (first, end)
+                    for first, last in places
+                    if last + 1 < len(words) and not words[last + 1].breaks
+                    for end in ends.get(last + 1, ())
+                ]
         self.places[key] = places
         return places
 
@@ -114,7 +151,9 @@ class Compiler:
         self.atom_of = atom_of
         self.spellings: dict[int, Spellings] = {}  # id(spellings) -> their keys
         self._keep: list[object] = []  # spelling tuples stay alive, so their ids stay unique
+        # Memo ids of leaves (key, scope, label) and of definitions ("$", id, scope).
         self._leaf_ids: dict[tuple[object, str | None, str], int] = {}
+        self._refs: dict[int, Decide] = {}
 
     def rule(self, node: Node) -> Decide:
         return self.compile(node, None)
@@ -127,7 +166,8 @@ class Compiler:
         if isinstance(node, And):
             return _and([self.compile(item, scope) for item in node.items])
         if isinstance(node, Or):
-            return _or([self.compile(item, scope) for item in node.items])
+            items = [self.compile(item, scope) for item in node.items]
+            return _or(items, self._present(node.items))
         if isinstance(node, Not):
             return _not(self.compile(node.item, scope))
         if isinstance(node, Near):
@@ -136,11 +176,55 @@ class Compiler:
         if isinstance(node, Scope):
             return self.compile(node.item, _narrow(scope, node.field))
         if isinstance(node, Ref):
-            return self.compile(node.item, scope)
+            return self._ref(node.item, scope)
         if isinstance(node, Weights):
             items = [(self.compile(item, scope), weight) for item, weight in node.items]
-            return _weights(items, node)
+            return _weights(items, node, self._present([item for item, _ in node.items]))
         raise TypeError(f"unknown query node {type(node).__name__}")
+
+    def _present(self, nodes: Sequence[Node]) -> Present | None:
+        """For many parts: which of them can be true, in their order. A part is skipped when
+        none of the words of its smallest clause (requirements.py) occurs: it would be false,
+        and an OR or WEIGHTS adds up only the parts that are true."""
+        if len(nodes) < MANY_PARTS:
+            return None
+        always: list[int] = []
+        by_atom: dict[int, list[int]] = {}
+        for index, node in enumerate(nodes):
+            needs = clauses(node, self.atom_of)
+            if not needs:
+                always.append(index)
+            for atom in needs[0] if needs else ():
+                by_atom.setdefault(atom, []).append(index)
+        atoms = frozenset(by_atom)
+
+        def present(state: ArticleState) -> list[int]:
+            chosen = set(always)
+            for atom in atoms & state.found:
+                chosen.update(by_atom[atom])
+            return sorted(chosen)
+
+        return present
+
+    def _ref(self, item: Node, scope: str | None) -> Decide:
+        """A definition used in several places (a side, the other countries) is decided once
+        per article and scope, as Evaluator does."""
+        key = ("$", id(item), scope)
+        memo = self._leaf_ids.get(key)
+        if memo is not None:
+            return self._refs[memo]
+        memo = self._leaf_ids[key] = len(self._leaf_ids)
+        self._keep.append(item)
+        inner = self.compile(item, scope)
+
+        def ref(state: ArticleState) -> Result:
+            result = state.leaves.get(memo)
+            if result is None:
+                result = state.leaves[memo] = inner(state)
+            return result
+
+        self._refs[memo] = ref
+        return ref
 
     def term_key(self, term: Term) -> TermKey:
         return tuple(self._slot_key(slot) for slot in term.slots)
@@ -168,13 +252,15 @@ class Compiler:
         # in fifty rules is one lookup.
         memo = self._leaf_ids.setdefault((key, scope, label), len(self._leaf_ids))
         places_of = _term_places(key)
-        atom = key[1][0] if key[0] == "t" and len(key[1]) == 1 else None  # type: ignore[index]
-        if not isinstance(atom, int):
-            atom = None
+        # The words a term or phrase needs (an alias slot aside): the commonest case is that
+        # one of them is not in the article.
+        atoms = tuple(a for a in key[1] if isinstance(a, int)) if key[0] == "t" else ()  # type: ignore[union-attr]
+        allowed = {f for f in FIELD_WEIGHTS if _in_scope(f, scope)}
 
         def leaf(state: ArticleState) -> Result:
-            if atom is not None and atom not in state.atom_hits:
-                return _NO  # the commonest case: the word is not in the article
+            for atom in atoms:
+                if atom not in state.atom_hits:
+                    return _NO
             result = state.leaves.get(memo)
             if result is not None:
                 return result
@@ -182,9 +268,13 @@ class Compiler:
             if not places:
                 result = _NO
             else:
+                if scope is None:
+                    spans = [(s, e, label) for s, e in places]
+                else:
+                    fields = state.fields
+                    spans = [(s, e, label) for s, e in places if fields[s] in allowed]
                 fields = state.fields
-                spans = [(s, e, label) for s, e in places if _in_scope(fields[s], scope)]
-                score = min(LEAF_CAP, sum(FIELD_WEIGHTS[fields[s]] for s, _, _ in spans))
+                score = min(LEAF_CAP, sum([FIELD_WEIGHTS[fields[s]] for s, _, _ in spans]))
                 result = (bool(spans), score, spans)
             state.leaves[memo] = result
             return result
@@ -221,10 +311,11 @@ def _and(items: list[Decide]) -> Decide:
     return decide
 
 
-def _or(items: list[Decide]) -> Decide:
+def _or(items: list[Decide], present: Present | None) -> Decide:
     def decide(state: ArticleState) -> Result:
         ok, score, spans = False, 0.0, []
-        for item in items:  # every part: the score adds up all that matched
+        chosen = items if present is None else [items[i] for i in present(state)]
+        for item in chosen:  # every part: the score adds up all that matched
             part_ok, part_score, part_spans = item(state)
             if part_ok:
                 ok = True
@@ -247,37 +338,37 @@ def _near(left: Decide, right: Decide, distance: int) -> Decide:
         left_spans, right_spans = left(state)[2], right(state)[2]
         if not left_spans or not right_spans:
             return _NO
-        titles = state.titles
+        fields = state.fields
         used: dict[Span, None] = {}
         pairs = 0
         for a in left_spans:
             for b in right_spans:
                 gap = b[0] - a[1] if b[0] > a[1] else a[0] - b[1]
-                if 1 <= gap <= distance and titles[a[0]] == titles[b[0]]:
+                if 1 <= gap <= distance and (fields[a[0]] == _T) == (fields[b[0]] == _T):
                     pairs += 1
                     used[a] = used[b] = None
         if not pairs:
             return _NO
-        fields = state.fields
         score = min(LEAF_CAP, sum(FIELD_WEIGHTS[fields[s]] for s, _, _ in used))
         return (True, score, list(used))
 
     return decide
 
 
-def _weights(items: list[tuple[Decide, float]], node: Weights) -> Decide:
+def _weights(items: list[tuple[Decide, float]], node: Weights, present: Present | None) -> Decide:
     factors = {"title": node.title, "lead": node.lead, "body": 1.0}
     threshold, repeat = node.threshold, node.repeat
 
     def decide(state: ArticleState) -> Result:
         total, spans = 0.0, []
         fields = state.fields
-        for item, weight in items:
+        chosen = items if present is None else [items[i] for i in present(state)]
+        for item, weight in chosen:
             ok, _, item_spans = item(state)
             if not ok:
                 continue
             counted = _distinct(item_spans, state.words)[:repeat]
-            factor = sum(factors[fields[s[0]]] for s in counted) if counted else 1.0
+            factor = sum([factors[fields[s[0]]] for s in counted]) if counted else 1.0
             total += weight * factor
             if weight > 0:
                 spans.extend(item_spans)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from newswatch.alerts.arabic_kazakh import matching_form
 from newswatch.alerts.morphology import ARABIC_KAZAKH, STEMMED, stem, text_language
-from newswatch.alerts.normalize import tokenize
+from newswatch.alerts.normalize import TOKEN, normalize_word
 
 FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
@@ -90,32 +90,60 @@ def _word_keys(norm: str, document_language: str | None) -> tuple[str, str, str 
     return form, (stem(form, language) if language in STEMMED else ""), language
 
 
+# Per article language: a word as written -> its (matching form, key, language), or () when
+# it normalises to nothing. One dictionary look-up per article word: most were seen before.
+_SEEN: dict[str | None, dict[str, tuple[str, str, str | None] | tuple[()]]] = {}
+SEEN_WORDS = 100_000  # per language; the table starts afresh beyond that
+
+
+def _keys_of(raw: str, document_language: str | None, seen: dict) -> tuple[str, str, str | None]:
+    """() for a word that normalises to nothing (invisible characters only)."""
+    if len(seen) >= SEEN_WORDS:
+        seen.clear()
+    norm = normalize_word(raw)
+    keys = seen[raw] = _word_keys(norm, document_language) if norm else ()
+    return keys
+
+
+def _field_words(
+    words: list[Word],
+    text: str,
+    language: str | None,
+    fields: tuple[str, int, str],
+    menus: list[tuple[int, int]],
+) -> None:
+    """Append the words of a title or text: tokenize's words and phrase breaks, without
+    menus; ``fields`` is (field before the boundary offset, boundary, field after it)."""
+    lead, boundary, body = fields
+    seen = _SEEN.setdefault(language, {})
+    new = tuple.__new__  # Word(...) runs a Python-level __new__ per article word
+    previous_end = -1  # no word yet: the first word breaks
+    skipped = False
+    known = seen.get
+    for match in TOKEN.finditer(text):
+        raw = match[1]
+        keys = known(raw) or _keys_of(raw, language, seen)
+        if not keys:
+            continue
+        start, end = match.span(1)
+        breaks = match.start() != previous_end  # as tokenize, and the field's first word
+        previous_end = end
+        if menus and any(a <= start < b for a, b in menus):
+            skipped = True
+            continue
+        where = lead if start < boundary else body
+        words.append(new(Word, (*keys, where, start, end, breaks or skipped)))
+        skipped = False
+
+
 def analyse(document: Document) -> list[Word]:
     """The words of the title, then of the text; a title's last word and the text's first are
     never adjacent (``breaks``), so phrases and NEAR stay inside one of them. Menus saved with
-    the page are left out (``menu_spans``)."""
+    the page are left out (``menu_spans``). The words and breaks are tokenize's."""
     words: list[Word] = []
-    text_menus = menu_spans(document.text or "")
-    boundary = lead_end(document.text or "", text_menus)
-    for field, text in (("title", document.title or ""), ("text", document.text or "")):
-        menus = text_menus if field == "text" else []
-        skipped = False
-        for i, token in enumerate(tokenize(text)):
-            if menus and any(a <= token.start < b for a, b in menus):
-                skipped = True
-                continue
-            norm, key, language = _word_keys(token.norm, document.language)
-            where = field if field == "title" else ("lead" if token.start < boundary else "body")
-            words.append(
-                Word(
-                    norm,
-                    key,
-                    language,
-                    where,
-                    token.start,
-                    token.end,
-                    token.breaks or i == 0 or skipped,
-                )
-            )
-            skipped = False
+    text = document.text or ""
+    menus = menu_spans(text)
+    boundary = lead_end(text, menus)
+    _field_words(words, document.title or "", document.language, ("title", 0, "title"), [])
+    _field_words(words, text, document.language, ("lead", boundary, "body"), menus)
     return words

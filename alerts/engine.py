@@ -10,8 +10,9 @@ Each query word becomes a few patterns over that string:
   (ынтымақтастығы, ҳамкориҳо) and, for Arabic-script Kazakh words (which the article holds
   as folded Cyrillic, see arabic_kazakh.py), from the folded word.
 
-One pass of the automaton finds every query word of every rule in the article; only rules with
-a word found (or that can match without any, e.g. NOT-only) are then evaluated on the AST.
+One pass of the automaton finds every query word of every rule in the article; only rules whose
+necessary words occur (requirements.py; or that can match without any, e.g. NOT-only) are then
+decided by their compiled closures (compiled.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from newswatch.alerts.query import (
     Weights,
 )
 from newswatch.alerts.query import Word as QueryWord
+from newswatch.alerts.requirements import clauses
 from newswatch.alerts.rules import Rule
 
 _SURFACE, _KEY, _END = "\x02", "\x03", "\x04"
@@ -120,37 +122,16 @@ def _query_words(node: Node) -> Iterable[QueryWord]:
             yield from _query_words(item)
 
 
-def _requirements(node: Node, atom_of: dict[QueryWord, int]) -> list[frozenset[int]]:
-    """Sets of query words of which at least one must occur for ``node`` to be true: a
-    necessary condition, checked before the full evaluation. [] means "none needed"."""
-    if isinstance(node, Term | Alias):
-        return [frozenset(atom_of[w] for w in _query_words(node))]
-    if isinstance(node, And):
-        return [need for item in node.items for need in _requirements(item, atom_of)]
-    if isinstance(node, Near):
-        return _requirements(node.left, atom_of) + _requirements(node.right, atom_of)
-    if isinstance(node, Scope | Ref):
-        return _requirements(node.item, atom_of)
-    if isinstance(node, Or):
-        parts = [_requirements(item, atom_of) for item in node.items]
-        if any(not part for part in parts):
-            return []
-        return [frozenset().union(*(need for part in parts for need in part))]
-    if isinstance(node, Weights) and node.threshold > 0:
-        positive = [item for item, weight in node.items if weight > 0]
-        return [frozenset(atom_of[w] for item in positive for w in _query_words(item))]
-    return []  # NOT, and WEIGHTS that negative items alone can satisfy
-
-
 @dataclass
 class Matcher:
     rules: list[Rule]
     automaton: ahocorasick.Automaton
     atom_of: dict[QueryWord, int]
-    # Each rule is indexed under the words of one of its requirement sets (the smallest): it
-    # is evaluated only when one of those occurs and its other requirement sets are met too.
+    # Each rule is indexed under the words of one of its clauses (the smallest): it is
+    # decided only when one of those occurs and its other clauses hold too (requirements.py).
     anchors: list[list[int]]
-    requirements: list[list[frozenset[int]]]
+    # Per rule: the words that must all occur, and the clauses of which one word must occur.
+    requirements: list[tuple[frozenset[int], tuple[frozenset[int], ...]]]
     unanchored: list[int] = field(default_factory=list)  # NOT-only rules: always evaluated
     decide: list[Decide] = field(default_factory=list)  # each rule compiled (compiled.py)
     spellings: dict = field(default_factory=dict)  # alias keys of the compiled rules
@@ -158,6 +139,9 @@ class Matcher:
     _word_atoms: dict[tuple[str, str, str | None], tuple[int, ...]] = field(
         default_factory=dict, repr=False
     )
+
+    def __post_init__(self) -> None:
+        self._anchoring = frozenset(atom for atom, rules in enumerate(self.anchors) if rules)
 
     @classmethod
     def from_rules(cls, rules: Sequence[Rule]) -> Matcher:
@@ -168,8 +152,9 @@ class Matcher:
         anchors: list[list[int]] = [[] for _ in atom_of]
         requirements, unanchored = [], []
         for index, rule in enumerate(rules):
-            needs = sorted(set(_requirements(rule.query, atom_of)), key=len)
-            requirements.append(needs)
+            needs = clauses(rule.query, atom_of)  # smallest first
+            must = frozenset(atom for need in needs if len(need) == 1 for atom in need)
+            requirements.append((must, tuple(need for need in needs if len(need) > 1)))
             if not needs:
                 unanchored.append(index)
             for atom in needs[0] if needs else ():
@@ -203,7 +188,7 @@ class Matcher:
         hits: dict[int, list[int]] = {}
         cache = self._word_atoms
         for index, word in enumerate(words):
-            atoms = cache.get((word.norm, word.key, word.language))
+            atoms = cache.get(word[:3])  # (norm, key, language)
             if atoms is None:
                 atoms = self._atoms_of(word)
             for atom in atoms:
@@ -232,20 +217,29 @@ class Matcher:
         if len(self._word_atoms) >= WORD_CACHE:
             self._word_atoms.clear()
         found = tuple(atoms)
-        self._word_atoms[(word.norm, word.key, word.language)] = found
+        self._word_atoms[word[:3]] = found
         return found
 
     def candidates(self, atom_hits: dict[int, list[int]]) -> list[int]:
-        """Rules whose requirements the words found can meet (the others cannot match)."""
+        """Rules whose clauses the words found meet (the others cannot match)."""
+        return self._candidates(set(atom_hits))
+
+    def _candidates(self, hit: set[int]) -> list[int]:
         found = set(self.unanchored)
-        for atom in atom_hits:
-            found.update(self.anchors[atom])
-        hit = set(atom_hits)
-        return [
-            index
-            for index in sorted(found)
-            if all(not need.isdisjoint(hit) for need in self.requirements[index][1:])
-        ]
+        anchors = self.anchors
+        for atom in self._anchoring & hit:
+            found.update(anchors[atom])
+        requirements = self.requirements
+        chosen = []
+        for index in sorted(found):
+            must, needs = requirements[index]
+            if must <= hit:
+                for need in needs:
+                    if need.isdisjoint(hit):
+                        break
+                else:
+                    chosen.append(index)
+        return chosen
 
     def match(self, document: Document) -> list[Match]:
         words = analyse(document)
@@ -253,7 +247,7 @@ class Matcher:
         state = ArticleState(words, atom_hits)
         state.spellings = self.spellings
         matched = []
-        for index in self.candidates(atom_hits):
+        for index in self._candidates(state.found):
             rule = self.rules[index]
             if rule.languages and base_language(document.language) not in rule.languages:
                 continue

@@ -12,12 +12,12 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
 from newswatch.config.sources import SourceSpec
 from newswatch.crawler.boilerplate import strip_chrome_lines, strip_link_lines, teaser_links
-from newswatch.crawler.cascade import extract_document
 from newswatch.crawler.dates import (
     find_visible_date,
     is_low_confidence,
@@ -232,7 +232,9 @@ def extract_article(
     meta = page_metadata(tree)
     # with_metadata=False: the metadata comes from page_metadata on the same tree, and
     # htmldate runs only when the page states no date (it is the slowest step).
-    document = extract_document(tree, canonical)
+    document = trafilatura.bare_extraction(
+        tree, url=canonical, with_metadata=False, include_comments=False, include_tables=True
+    )
     title = meta.title or (hint.title if hint else None)
     text = _without_title_line(strip_chrome_lines(document.text or ""), title) if document else ""
     text = strip_link_lines(text, teaser_links(long_link_texts(tree)))

@@ -7,11 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import trafilatura
-from lxml import html as lxml_html
 
 from newswatch.crawler.boilerplate import strip_chrome_lines
-from newswatch.crawler.cascade import MIN_FAST_CHARS, extract_document
 from newswatch.crawler.dates import find_visible_date, parse_dateline, same_day, url_date
 from newswatch.crawler.encoding import decode_body, looks_binary
 from newswatch.crawler.extraction import ExtractionError, extract_article
@@ -460,17 +457,3 @@ def test_articlebody_is_taken_out_of_json_ld_and_the_rest_stays_readable() -> No
     article = extract_article(page(head=head), URL)
     assert article.author == "Айгуль Серикова"
     assert "не показывает" not in article.text
-
-
-# Speed: trafilatura's fast mode where its fallbacks cannot matter, the full cascade elsewhere;
-# either way the text is the one the full cascade gives.
-@pytest.mark.parametrize("repeat", [1, 6])  # a short page (full cascade) and a long one (fast)
-def test_fast_first_cascade_gives_the_full_cascades_text(repeat: int) -> None:
-    tree = lxml_html.document_fromstring(
-        page(body="".join(f"<p>{p}</p>" for p in PARAGRAPHS) * repeat)
-    )
-    options = {"with_metadata": False, "include_comments": False, "include_tables": True}
-    full = trafilatura.bare_extraction(tree, url=URL, **options).text
-    fast = trafilatura.bare_extraction(tree, url=URL, fast=True, **options).text
-    assert (len(fast) >= MIN_FAST_CHARS) == (repeat > 1)
-    assert extract_document(tree, URL).text == full

@@ -30,7 +30,8 @@ e90b0ef5, flairNLP/fundus 18da6e53, kurtmckee/feedparser a22c5521.
 Split: a page is "dev" (used for tuning) when the first hex digit of md5(its file name) is
 below 8, else "test". A crash is any exception other than a refusal (ExtractionError);
 a refusal scores as empty text. pages/s compares the two extractors on the same bytes,
-interleaved page by page, after both have run once on the first pages (one-time model loads).
+interleaved page by page, after both have run once on the first pages and one-time loads
+(language model, jusText stoplists, dateparser locales) are done.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import feedparser
+import htmldate.extractors
 import trafilatura
 import trafilatura.external
 
@@ -319,9 +321,12 @@ def main() -> None:
         # One-time loads are not timed: date locales, py3langid's model (~0.8 s, loaded
         # once per process by the first Cyrillic text, as in the daemon), and the union of
         # jusText's stoplists (~3 s, built by whichever extractor first needs trafilatura's
-        # jusText fallback: the other one would look faster by that much).
+        # jusText fallback: the other one would look faster by that much), and dateparser's
+        # locales (~4 s, loaded by the first page whose date htmldate's extensive search sends
+        # to dateparser; both extractors run that search: an unknown word loads them all).
         detect_language("Переговоры министров иностранных дел прошли в Астане")
         trafilatura.external.jt_stoplist_init()
+        htmldate.extractors.get_external_parser().get_date_data("12 Qqqqxyz 2020")
         for page in pages[:3]:
             run_bare(page), run_newswatch(page)
         for index, page in enumerate(pages):

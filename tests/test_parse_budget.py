@@ -105,3 +105,16 @@ def test_a_100000_entry_feed_is_read_only_up_to_its_cap() -> None:
     result = parse_feed(feed, max_entries=40)
     assert [e.link for e in result.entries] == [f"https://f.example/a/{n}" for n in range(40)]
     assert result.more and result.problem is None
+
+
+def test_a_small_feed_skips_lxmls_pass_only_when_under_its_cap() -> None:
+    """Small feeds go to feedparser without lxml's pass when their entry start tags (any
+    prefix) cannot exceed the cap; one more entry than the cap is still cut."""
+    entries = "".join(
+        f"<a:entry><a:title>n{n}</a:title><a:link href='https://f.example/a/{n}'/></a:entry>"
+        for n in range(3)
+    )
+    feed = f"<a:feed xmlns:a='http://www.w3.org/2005/Atom'><a:title>t</a:title>{entries}</a:feed>"
+    for cap, read, more in ((3, 3, False), (2, 2, True)):
+        result = parse_feed(feed.encode(), max_entries=cap)
+        assert (len(result.entries), result.more, result.problem) == (read, more, None)

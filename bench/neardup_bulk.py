@@ -78,7 +78,7 @@ def fill(sessions, count: int, words: list[str], seed: int = 5, text_words: int 
                 print(f"  bulk: {ids[-1]:,} articles in {time.perf_counter() - started:.0f} s")
         for rows in bands.rows(sort=not postgres, now=now):
             write(dbapi, "lsh_bands", _BAND_COLUMNS, rows)
-        dbapi.commit()
+            dbapi.commit()  # SQLite: a WAL of one chunk, not of the whole table
         print(f"  bulk: {bands.size:,} band rows in {time.perf_counter() - started:.0f} s")
         _restore(dbapi, dropped, postgres, count)
         print(f"  bulk: indexes built again in {time.perf_counter() - started:.0f} s")

@@ -10,7 +10,7 @@ the table, the machine's load and every benchmark's own output.
 Sizes default to what a loaded 2-core machine finishes in about ten minutes; a measure taken
 at a smaller size than its goal names says so in the table. --neardup-bulk 1000000 gives the
 near-dup row at its goal's size: a million articles loaded in bulk, then --articles stored and
-timed through the store path (bench.neardup --bulk; about 25 minutes and 15 GB per database).
+timed through the store path (bench.neardup --bulk; 16-21 minutes and 7-11 GB per database here).
 A benchmark that cannot run (PostgreSQL unreachable, a crash) is marked "not measured" with the
 reason.
 """

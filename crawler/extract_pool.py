@@ -54,13 +54,14 @@ class ExtractPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm)
 
-    def warm(self) -> None:
-        """Start every worker now (benchmarks, and daemons before their first crawl): until
-        each has answered, one that is still importing would be timed with the first pages."""
+    def warm(self) -> set[int]:
+        """Start every worker now (benchmarks): until each has answered, one that is still
+        importing would be timed with the first pages. Their process ids."""
         pids: set[int] = set()
         while len(pids) < self.workers:
             tasks = [self._executor.submit(_pid_after_a_while) for _ in range(self.workers)]
             pids |= {task.result() for task in tasks}
+        return pids
 
     def _bound(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

@@ -137,7 +137,7 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
         now = cursor.driver.timestamp(utcnow())
         # none of them is known: checked above, under the lock
         cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
-    if match is not None:
+    if match is not None and not cursor.pipelined:  # PostgreSQL: refreshed by _insert_pg
         _refresh_story(session, stored.story_id)
     return StoreOutcome("new", stored.id, stored.story_id or 0, reason, score)
 
@@ -151,7 +151,9 @@ def _insert_pg(
     score: float | None,
     urls: dict[str, str],
 ) -> Copy:
-    """Story (when the article starts one), article, bands and URLs: one statement."""
+    """Story (when the article starts one, else its story refreshed), article, bands and URLs:
+    one statement. A copy of an article without a story starts one of its own, whose row the
+    insert already makes what a refresh would."""
     stamp = cursor.driver.timestamp
     now = stamp(utcnow())
     values = dedup_pg.article_values(
@@ -161,7 +163,7 @@ def _insert_pg(
     keys = sorted(set(signature.band_keys)) if signature is not None else []
     rest = [now, keys, now, list(urls), list(urls.values())]
     if match is not None and match.story_id is not None:
-        params = [match.story_id, *values, *rest]
+        params = [match.story_id, *values, *rest, now]  # the story refreshed in the statement
         [(article_id, story_id)] = cursor.rows(dedup_pg.INSERT_INTO_STORY, params)
     else:
         story = [new.title, stamp(new.published), now, now]

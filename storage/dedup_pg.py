@@ -1,7 +1,8 @@
 """The store path on PostgreSQL in two round trips: psycopg's pipeline mode sends the writers'
 lock, the URL/text lookup and the near-duplicate candidates together and reads the three
 answers once; a new article is then written by one statement of data-modifying CTEs (story,
-article, LSH bands, URLs). Was: eight statements, each waiting for its answer.
+article, LSH bands, URLs; for a copy, its story's canonical member and count refreshed too).
+Was: eight statements, each waiting for its answer.
 
 Each statement of a pipeline still runs on its own, in order, with its own snapshot (READ
 COMMITTED): the lookups start after the lock is granted and see every article committed before,
@@ -35,8 +36,8 @@ _REST = (
     " urls AS (INSERT INTO article_urls (url, article_id, reason, first_seen)"
     " SELECT u, (SELECT id FROM ids), r, %s"
     " FROM unnest(CAST(%s AS TEXT[]), CAST(%s AS TEXT[])) AS t(u, r))"
-    " SELECT id, story_id FROM article"
 )
+_RESULT = " SELECT id, story_id FROM article"
 _IDS = "WITH ids AS (SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS id),"
 # A new story: its canonical article is the new one, whose id is taken first for both rows.
 INSERT_WITH_STORY = (
@@ -45,12 +46,31 @@ INSERT_WITH_STORY = (
     " VALUES (%s, %s, 1, %s, %s, (SELECT id FROM ids)) RETURNING id),"
     f" article AS (INSERT INTO articles (id, story_id, {_ARTICLE_COLUMNS}) VALUES"
     f" ((SELECT id FROM ids), (SELECT id FROM story), {_ARTICLE_VALUES}) RETURNING id, story_id),"
-    f"{_REST}"
+    f"{_REST}{_RESULT}"
+)
+# A copy joins a story, whose row is refreshed in the same statement (dedup._refresh_story's
+# rule: the member another member cites, else the earliest published, then the oldest). The
+# statement's other parts do not see the row it inserts: the new member comes from RETURNING.
+_MEMBER = "id, canonical_url, title, published, cited_urls"
+_REFRESH = (
+    f", members AS (SELECT {_MEMBER} FROM articles"
+    f" WHERE story_id = (SELECT story_id FROM article) UNION ALL SELECT {_MEMBER} FROM article),"
+    " cited AS (SELECT c.u FROM members m CROSS JOIN LATERAL json_array_elements_text("
+    "CASE WHEN json_typeof(m.cited_urls) = 'array' THEN m.cited_urls ELSE CAST('[]' AS JSON)"
+    " END) AS c(u)),"
+    " canonical AS (SELECT id, title FROM members m ORDER BY"
+    " EXISTS (SELECT 1 FROM cited WHERE cited.u = m.canonical_url) DESC,"
+    " published ASC NULLS LAST, id LIMIT 1),"
+    " refreshed AS (UPDATE stories SET canonical_article_id = (SELECT id FROM canonical),"
+    " title = (SELECT title FROM canonical),"
+    " first_published = (SELECT min(published) FROM members),"
+    " article_count = (SELECT count(*) FROM members), updated_at = %s"
+    " WHERE id = (SELECT story_id FROM article))"
 )
 INSERT_INTO_STORY = (
     f"{_IDS} article AS (INSERT INTO articles (id, story_id, {_ARTICLE_COLUMNS}) VALUES"
-    f" ((SELECT id FROM ids), %s, {_ARTICLE_VALUES}) RETURNING id, story_id),"
-    f"{_REST}"
+    f" ((SELECT id FROM ids), %s, {_ARTICLE_VALUES}) RETURNING {_MEMBER}, story_id),"
+    f"{_REST}{_REFRESH}{_RESULT}"
 )
 
 

@@ -4,6 +4,7 @@ the rows it writes, and the story's canonical copy and count."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -94,3 +95,43 @@ def test_every_outcome_on_both_backends(sessions) -> None:
         assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 1
         bands = session.scalar(select(func.count()).where(LshBand.article_id == near.article_id))
         assert 30 <= bands <= 42  # distinct band keys of its sketch
+
+
+def _store_traced(session: Session, new: NewArticle) -> tuple[str, int]:
+    """store_article's reason, and its round trips: the server's ReadyForQuery answers in
+    libpq's trace of the connection (one per request that waited for the server)."""
+    from psycopg import pq
+
+    connection = session.connection().connection.driver_connection
+    with tempfile.TemporaryFile("w+") as trace:
+        connection.pgconn.trace(trace.fileno())
+        connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            outcome = store_article(session, new)
+        finally:
+            connection.pgconn.untrace()
+        trace.seek(0)
+        waits = sum(line.startswith("B\t") and "\tReadyForQuery" in line for line in trace)
+    return outcome.reason, waits
+
+
+def test_postgresql_stores_a_new_article_and_a_copy_in_two_round_trips() -> None:
+    copy = _new("https://b.example/9", COPY, "b", cited_urls=["https://a.example/1"])
+    with fresh_postgres_database() as url:
+        sessions = open_database(url)
+        try:
+            with sessions.begin() as session:
+                sync_sources(session, [SourceRecord(s, s, ["ru"], "feed") for s in ("a", "b")])
+                session.add(Story(title="x"))  # story ids differ from article ids
+            for new, reason in ((_new("https://a.example/1", ORIGINAL), "new"), (copy, "near")):
+                with sessions() as session:
+                    # psycopg's BEGIN waits for its answer, once per transaction: not traced
+                    session.connection().exec_driver_sql("SELECT 1")
+                    assert _store_traced(session, new) == (reason, 2)
+                    session.commit()
+            with sessions() as session:  # the copy's story was refreshed in its one statement
+                story = session.scalars(select(Story).where(Story.article_count == 2)).one()
+                assert (story.title, story.first_published) == ("1", PUBLISHED)
+                assert story.canonical_article_id == 1  # the copy cites it
+        finally:
+            sessions.kw["bind"].dispose()

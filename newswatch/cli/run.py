@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from newswatch.cli.state import AlertBacklog, fail, state, with_backlog
+from newswatch.config.settings import Settings
 from newswatch.scheduler.logs import configure_logging
 
 log = logging.getLogger("newswatch.daemon")
@@ -97,11 +98,7 @@ def _run_daemon(
 
     def loader():
         settings, sources = app.reload()
-        settings = with_backlog(settings, alert_backlog)
-        update: dict[str, object] = {"database_url": database}
-        if workers is not None:  # --workers, also after a reload (SIGHUP)
-            update["crawl"] = settings.crawl.model_copy(update={"extract_workers": workers})
-        return settings.model_copy(update=update), sources
+        return daemon_settings(settings, database, alert_backlog, workers), sources
 
     daemons: list[Daemon] = []
 
@@ -124,6 +121,18 @@ def _run_daemon(
         logging.shutdown()
         os._exit(code)
     return code
+
+
+def daemon_settings(
+    settings: Settings, database: str, alert_backlog: bool, workers: int | None
+) -> Settings:
+    """The settings the daemon's crawls run with, at start and after each reload (SIGHUP):
+    the database it leads, and the command line's --alert-backlog and --workers."""
+    settings = with_backlog(settings, alert_backlog)
+    update: dict[str, object] = {"database_url": database}
+    if workers is not None:
+        update["crawl"] = settings.crawl.model_copy(update={"extract_workers": workers})
+    return settings.model_copy(update=update)
 
 
 class _StandbyStop:

@@ -11,6 +11,7 @@ default those of the dev folds; the held-out ones are for reporting, not for tun
 Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen:
 on the whole batch, the figure of the topic as it stood; then split by the same site folds,
 1-3 tuned on since, 4-5 the honest held-out figure (their misses are never listed).
+Batch C (fresh_c_*.tsv) came later still and is never tuned on: one held-out table, no misses.
 Exit 2 when the cached texts are missing.
 """
 
@@ -25,6 +26,7 @@ import numpy as np
 
 from bench.relevance import (
     DEV_FOLDS,
+    FRESH_C_GLOB,
     HELD_OUT_FOLDS,
     CacheMissing,
     Item,
@@ -169,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         items = load_items()
         fresh = load_fresh()
+        fresh_c = load_fresh(pattern=FRESH_C_GLOB)
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -189,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         table("FRESH, all (labelled blind; folds 1-3 tuned on since)", fresh_verdicts)
         table("FRESH, folds 1-3 (tuned on)", fresh_dev)
         table("FRESH, HELD OUT (folds 4-5: never looked at)", fresh_held)
+    if fresh_c:
+        table("FRESH-C, HELD OUT (batch C, labelled blind: never tuned on)", judge(fresh_c))
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):

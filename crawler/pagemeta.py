@@ -80,8 +80,30 @@ def page_metadata(tree: lxml_html.HtmlElement) -> PageMetadata:
     with contextlib.suppress(Exception):  # malformed JSON-LD must not cost the page
         found = extract_meta_json(tree, found)
     title = found.title or extract_title(tree)
-    author = found.author or extract_author(tree)
+    author = found.author or (extract_author(tree) if may_name_author(tree) else None)
     return PageMetadata(_trim(title), _trim(author), _trim(found.description))
+
+
+# What every element trafilatura's author expressions select carries in one of these
+# attributes (their tests, in the case they write them; tests/test_byline_prefilter.py checks
+# them against trafilatura's own). A page with none skips the search, which costs most (every
+# expression over the whole tree, a copy of it) exactly when it finds nothing.
+AUTHOR_ATTRIBUTES = ("class", "id", "itemprop", "rel", "data-testid", "data-component")
+AUTHOR_HINT = re.compile(
+    "uthor|yline|byl|BBL|username|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|"
+    "journalist-name|screenname|writer"
+)
+_MAY_CARRY_AUTHOR = etree.XPath("//*[" + " or ".join(f"@{a}" for a in AUTHOR_ATTRIBUTES) + "]")
+
+
+def may_name_author(tree: lxml_html.HtmlElement) -> bool:
+    """False when no element could be what trafilatura's extract_author looks for."""
+    if tree.find(".//author") is not None or tree.find(".//rel") is not None:
+        return True  # <author>, and its test of a child <rel> element
+    return any(
+        AUTHOR_HINT.search(" ".join(element.get(name, "") for name in AUTHOR_ATTRIBUTES))
+        for element in _MAY_CARRY_AUTHOR(tree)
+    )
 
 
 def _trim(value: str | None) -> str | None:

@@ -58,6 +58,16 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Control characters (a stray BEL from a word processor) are not allowed in XML: trafilatura
 # then loses the whole page when it serialises its result.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _without_control_chars(text: str) -> str:
+    """The regex runs only on the rare page that has one: looking for them in bytes is
+    several times faster than a regex scan of the whole page."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+        return text
+    return _CONTROL_CHARS.sub("", text)
 
 
 class ExtractionError(ValueError):
@@ -132,7 +142,7 @@ def _localize(moment: datetime | date | None, zone: ZoneInfo) -> datetime | None
 
 def _parse_tree(text: str) -> lxml_html.HtmlElement:
     try:
-        text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+        text = _without_control_chars(_XML_DECLARATION.sub("", text, count=1))
         return lxml_html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc

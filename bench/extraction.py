@@ -51,13 +51,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import feedparser
-import htmldate.extractors
 import trafilatura
 import trafilatura.external
 
+from bench.warmup import warm_one_time_loads
 from newswatch.crawler.extraction import ExtractionError, extract_article
 from newswatch.crawler.feeds import parse_feed
-from newswatch.crawler.language import detect_language
 
 CACHE = Path(__file__).parent / "cache" / "extraction"
 _TOKENS = re.compile(r"\w+")
@@ -340,15 +339,7 @@ def main() -> None:
             print(f"{name:12} (not in {CACHE})")
             continue
         scores = {"bare": Score(), "newswatch": Score()}
-        # One-time loads are not timed: date locales, py3langid's model (~0.8 s, loaded
-        # once per process by the first Cyrillic text, as in the daemon), and the union of
-        # jusText's stoplists (~3 s, built by whichever extractor first needs trafilatura's
-        # jusText fallback: the other one would look faster by that much), and dateparser's
-        # locales (~4 s, loaded by the first page whose date htmldate's extensive search sends
-        # to dateparser; both extractors run that search: an unknown word loads them all).
-        detect_language("Переговоры министров иностранных дел прошли в Астане")
-        trafilatura.external.jt_stoplist_init()
-        htmldate.extractors.get_external_parser().get_date_data("12 Qqqqxyz 2020")
+        warm_one_time_loads()  # not timed: a daemon pays them once
         for page in pages[:3]:
             run_bare(page), run_newswatch(page)
         for index, page in enumerate(pages):

@@ -169,3 +169,18 @@ def test_a_copy_joins_its_story_and_the_story_names_the_event(sessions) -> None:
         [story_id] = {r.article.story_id for r in event.reports}
         assert all(r.article.story.event_id == event.id for r in event.reports)
         assert story_id is not None
+
+
+def test_rounds_of_talks_that_name_the_same_province_are_separate_events(sessions) -> None:
+    """Provinces (Sughd, Shymkent) say where, like a country, not who: two different rounds
+    of talks on one day that both name one must not become one event (and one alert)."""
+    from tests.fixtures.publish import relations_story
+
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    stories = [relations_story(n, when) for n in range(8)]
+    reports = [
+        Report(s.slug, "khovar-en", s.url, "en", when, s.title, "\n".join(s.paragraphs))
+        for s in stories
+    ]
+    event_of = ingest(sessions, reports)
+    assert len(set(event_of.values())) == len(stories)

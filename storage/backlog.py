@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 from newswatch.storage.models import Article, CrawlRun, CrawlRunSource, Source
 from newswatch.storage.types import utcnow
 
+# Publication times are stated to the minute or second (feeds, datelines) and publishers'
+# clocks drift: a story published as its source was being added is news, not backlog.
+PUBLISHED_GRACE = timedelta(minutes=5)
+
 
 def backlog_reasons(
     session: Session, articles: Sequence[Article], max_age: timedelta | None
@@ -45,7 +49,7 @@ def _reason(
     ended = first_crawl_end.get(article.source_id)
     if ended is None or article.fetched_at <= ended:
         return "first crawl of its source"
-    if article.published and added and article.published < added:
+    if article.published and added and article.published < added - PUBLISHED_GRACE:
         return "published before its source was added"
     if article.published and oldest and article.published < oldest:
         return "older than alerts.max_age"

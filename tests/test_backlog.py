@@ -77,3 +77,21 @@ def test_the_daemon_baselines_its_first_crawl(tmp_path):
         world.publish_and_wait(story)  # waits for one email per recipient about it
         assert len(world.smtp.received) == len(RECIPIENTS)  # nothing about the backlog
         assert daemon.terminate() == 0
+
+
+def test_a_story_stated_to_the_minute_of_its_source_being_added_is_news():
+    """Feeds and datelines give minutes or seconds: 14:20 for a story published at 14:20:40,
+    while the source was added at 14:20:30, is not the source's backlog."""
+    from newswatch.storage.backlog import _reason
+    from newswatch.storage.models import Article
+
+    added = datetime(2026, 3, 2, 14, 20, 30, tzinfo=UTC)
+    first_crawl_end = {"khovar-en": added + timedelta(seconds=5)}
+    fetched = added + timedelta(minutes=1)
+
+    def reason(published: datetime) -> str | None:
+        article = Article(source_id="khovar-en", published=published, fetched_at=fetched)
+        return _reason(article, added, first_crawl_end, None)
+
+    assert reason(datetime(2026, 3, 2, 14, 20, tzinfo=UTC)) is None
+    assert reason(added - timedelta(days=1)) == "published before its source was added"

@@ -52,7 +52,6 @@ from pathlib import Path
 
 import feedparser
 import trafilatura
-import trafilatura.external
 
 from bench.warmup import warm_one_time_loads
 from newswatch.crawler.extraction import ExtractionError, extract_article

@@ -3,8 +3,8 @@ neither side of a comparison pays them inside its figure."""
 
 from __future__ import annotations
 
-import htmldate
-import trafilatura
+import htmldate.extractors
+import trafilatura.external
 
 from newswatch.crawler.language import detect_language
 

@@ -93,15 +93,18 @@ AUTHOR_HINT = re.compile(
     "uthor|yline|byl|BBL|username|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|"
     "journalist-name|screenname|writer"
 )
-_MAY_CARRY_AUTHOR = etree.XPath("//*[" + " or ".join(f"@{a}" for a in AUTHOR_ATTRIBUTES) + "]")
+# One walk of the tree: <author>, <rel> (its test of a child <rel> element) and every element
+# with one of the attributes.
+_MAY_CARRY_AUTHOR = etree.XPath(
+    "//author | //rel | //*[" + " or ".join(f"@{a}" for a in AUTHOR_ATTRIBUTES) + "]"
+)
 
 
 def may_name_author(tree: lxml_html.HtmlElement) -> bool:
     """False when no element could be what trafilatura's extract_author looks for."""
-    if tree.find(".//author") is not None or tree.find(".//rel") is not None:
-        return True  # <author>, and its test of a child <rel> element
     return any(
-        AUTHOR_HINT.search(" ".join(element.get(name, "") for name in AUTHOR_ATTRIBUTES))
+        element.tag in ("author", "rel")
+        or AUTHOR_HINT.search(" ".join(element.get(name, "") for name in AUTHOR_ATTRIBUTES))
         for element in _MAY_CARRY_AUTHOR(tree)
     )
 

@@ -30,6 +30,7 @@ from tests.event_texts import (
     YEAR_LATER,
     Report,
 )
+from tests.fixtures.publish import relations_story
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -174,8 +175,6 @@ def test_a_copy_joins_its_story_and_the_story_names_the_event(sessions) -> None:
 def test_rounds_of_talks_that_name_the_same_province_are_separate_events(sessions) -> None:
     """Provinces (Sughd, Shymkent) say where, like a country, not who: two different rounds
     of talks on one day that both name one must not become one event (and one alert)."""
-    from tests.fixtures.publish import relations_story
-
     when = datetime(2026, 3, 2, 9, tzinfo=UTC)
     stories = [relations_story(n, when) for n in range(8)]
     reports = [

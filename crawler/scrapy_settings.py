@@ -22,6 +22,10 @@ def scrapy_settings(settings: Settings, source: SourceSpec | None = None) -> dic
         "DOWNLOAD_DELAY_JITTER": 0.5,
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        # Items processed at once per response. Every response here yields one article page
+        # (or only requests), and Scrapy starts this many asyncio tasks per response: the
+        # default 100 cost ~4 % of a one-process crawl's CPU in idle tasks.
+        "CONCURRENT_ITEMS": 1,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "DOWNLOAD_MAXSIZE": crawl.max_body_bytes,
         "DOWNLOAD_WARNSIZE": 0,

@@ -32,6 +32,7 @@ class _Driver:
         if dialect.paramstyle not in ("qmark", "format", "pyformat"):
             raise NotImplementedError(f"DBAPI parameter style {dialect.paramstyle}")
         self.marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.name = dialect.name
         bind = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
         self._timestamp = bind or (lambda value: value)
         self._translated: dict[str, str] = {}

@@ -55,6 +55,23 @@ _INSERT_STORY = (
 )
 _SET_CANONICAL = "UPDATE stories SET canonical_article_id = ? WHERE id = ?"
 _INSERT_BANDS = "INSERT INTO lsh_bands (key, article_id, created_at)"
+# SQLite: _refresh_story's rule in one statement (the story's id at every "?", then the time):
+# loading every member into Python and decoding its citations made a copy's store grow with
+# its story (a fifth of the store at ~20 members). PostgreSQL does it in dedup_pg._REFRESH.
+_REFRESH_SQLITE = (
+    "WITH members AS (SELECT id, canonical_url, title, published, cited_urls FROM articles"
+    " WHERE story_id = ?),"
+    " cited AS (SELECT DISTINCT c.value AS url FROM members m, json_each(CASE WHEN"
+    " json_valid(m.cited_urls) AND json_type(m.cited_urls) = 'array' THEN m.cited_urls"
+    " ELSE '[]' END) AS c),"
+    " canonical AS (SELECT id, title FROM members ORDER BY"
+    " canonical_url IN (SELECT url FROM cited) DESC, published IS NULL, published, id LIMIT 1)"
+    " UPDATE stories SET canonical_article_id = (SELECT id FROM canonical),"
+    " title = (SELECT title FROM canonical),"
+    " first_published = (SELECT min(published) FROM members),"
+    " article_count = (SELECT count(*) FROM members), updated_at = ?"
+    " WHERE id = ? AND EXISTS (SELECT 1 FROM members)"
+)
 _INSERT_URLS = "INSERT INTO article_urls (url, article_id, reason, first_seen)"
 
 
@@ -138,7 +155,7 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
         # none of them is known: checked above, under the lock
         cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
     if match is not None and not cursor.pipelined:  # PostgreSQL: refreshed by _insert_pg
-        _refresh_story(session, stored.story_id)
+        _refresh_story(session, stored.story_id, cursor)
     return StoreOutcome("new", stored.id, stored.story_id or 0, reason, score)
 
 
@@ -280,13 +297,16 @@ def _new_version(
     session.execute(delete(LshBand).where(LshBand.article_id == article.id))
     session.flush()
     _index(cursor, article.id, signature)
-    _refresh_story(session, article.story_id)
+    _refresh_story(session, article.story_id, cursor)
 
 
-def _refresh_story(session: Session, story_id: int | None) -> None:
+def _refresh_story(session: Session, story_id: int | None, cursor: Cursor) -> None:
     """Canonical copy: the one another copy cites, else the earliest published. Core
     statements: loading every member as an ORM object cost more than the rest of a store."""
     if story_id is None:
+        return
+    if cursor.driver.name == "sqlite":
+        cursor.run(_REFRESH_SQLITE, (story_id, cursor.driver.timestamp(utcnow()), story_id))
         return
     columns = _ARTICLES.c
     connection = session.connection()

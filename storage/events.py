@@ -7,7 +7,7 @@ DBAPI cursor, as dedup does: SQLAlchemy's per-statement work cost more than the 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,7 +38,7 @@ _CANDIDATES = (
 )
 _STORY_REPORTS = (
     "SELECT r.article_id, r.event_id, r.features FROM event_reports r"
-    " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ?"
+    " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ? ORDER BY r.article_id"
 )
 _INSERT_EVENT = (
     "INSERT INTO events (kind, day, title, first_published, languages, report_count, created_at,"
@@ -79,10 +79,11 @@ def candidates(
     return [Candidate(a, e, _json(f)) for a, e, f in rows if f is not None]
 
 
-def story_reports(session: Session, story_id: int) -> list[Candidate]:
-    """The linked reports of a story (features {} for those stored before events existed)."""
-    rows = Cursor(session).rows(_STORY_REPORTS, (story_id,))
-    return [Candidate(a, e, _json(f) or {}) for a, e, f in rows]
+def story_reports(session: Session, story_id: int) -> Iterator[Candidate]:
+    """The linked reports of a story, oldest first (features {} for those stored before events
+    existed); each decoded as it is reached: the caller usually stops at the first."""
+    for article_id, event_id, features in Cursor(session).rows(_STORY_REPORTS, (story_id,)):
+        yield Candidate(article_id, event_id, _json(features) or {})
 
 
 def create_event(

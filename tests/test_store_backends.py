@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -33,9 +34,10 @@ PUBLISHED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
 def _new(url: str, text: str, source: str = "a", **extra) -> NewArticle:
+    extra.setdefault("published", PUBLISHED)
     return NewArticle(
         source_id=source, url=url, canonical_url=url, title=url.rsplit("/", 1)[-1],
-        text=text, content_hash=content_hash(text), published=PUBLISHED, **extra,
+        text=text, content_hash=content_hash(text), **extra,
     )  # fmt: skip
 
 
@@ -135,3 +137,25 @@ def test_postgresql_stores_a_new_article_and_a_copy_in_two_round_trips() -> None
                 assert story.canonical_article_id == 1  # the copy cites it
         finally:
             sessions.kw["bind"].dispose()
+
+
+def test_a_storys_canonical_copy_is_the_cited_one_else_the_earliest(sessions) -> None:
+    """The story row follows its members on both backends: the earliest published copy leads
+    until another copy cites one; an undated copy never leads by date."""
+    with sessions.begin() as session:
+        sync_sources(session, [SourceRecord(s, s, ["ru"], "feed") for s in ("a", "b", "c")])
+    later = PUBLISHED.replace(hour=10)
+    first = _store(sessions, _new("https://a.example/late", ORIGINAL, published=later))
+    earlier = _store(sessions, _new("https://b.example/early", COPY, "b"))
+    assert earlier.story_id == first.story_id
+
+    def story() -> tuple[int | None, str | None, datetime | None, int]:
+        with sessions() as session:
+            row = session.get_one(Story, first.story_id)
+            return row.canonical_article_id, row.title, row.first_published, row.article_count
+
+    assert story() == (earlier.article_id, "early", PUBLISHED, 2)
+    undated = _new("https://c.example/undated", ORIGINAL, "c", published=None)
+    citing = _store(sessions, replace(undated, cited_urls=["https://a.example/late"]))
+    assert (citing.reason, citing.story_id) == ("content", first.story_id)
+    assert story() == (first.article_id, "late", PUBLISHED, 3)

@@ -6,9 +6,9 @@ server runs in a process of its own, as a publisher's server would: its CPU is n
     python -m bench.pipeline [--pages 2000] [--workers 1,2] [--repeat N]
 
 --repeat N runs every stage N times and keeps each stage's fastest run, as timeit advises: on a
-shared machine the slower runs measure the other tenants. Bare trafilatura and extract_article
-alternate, then the crawls alternate by worker count (Twisted's reactor runs once, after the
-extraction loops); each crawl run stores into a fresh database.
+shared machine the slower runs measure the other tenants. The stages take turns, round after
+round (bare trafilatura, extract_article, then a crawl per worker count, each into a fresh
+database), so a machine that slows down for a while slows every stage alike.
 """
 
 from __future__ import annotations
@@ -127,11 +127,15 @@ def _settings(tmp: Path, served: Served, pages: int, workers: int, run: int) -> 
     )
 
 
-async def _crawls(tmp: Path, served: Served, pages: int, counts: list[int]) -> list[Row]:
+async def _crawls(
+    tmp: Path, served: Served, pages: int, counts: list[int], before=lambda run: None
+) -> list[Row]:
     """One crawl per worker count into its own fresh database, on one reactor (Twisted
-    cannot restart it). Pools are started before the clock: a daemon starts them once."""
+    cannot restart it). Pools are started before the clock: a daemon starts them once.
+    before(run) is called ahead of each crawl (the extraction loops, timed in between)."""
     rows = []
     for run, workers in enumerate(counts):
+        before(run)
         settings = _settings(tmp, served, pages, workers, run)
         sessions = open_database(settings.database_url)
         with sessions.begin() as session:
@@ -174,13 +178,22 @@ def main() -> None:
         for body, url in zip(bodies[:3], urls, strict=False):
             trafilatura.bare_extraction(body, url=url, with_metadata=True)
             extract_article(body, url)
-        bares, ours = [], []
-        for _ in range(args.repeat):
-            bares.append(_timed("bare trafilatura.bare_extraction", bodies, urls, _bare))
-            ours.append(_timed("newswatch extract_article (no I/O)", bodies, urls, extract_article))
+        bares: list[Row] = []
+        ours: list[Row] = []
+
+        def extraction_loops(run: int) -> None:
+            """Each round starts with them: a machine that slows down slows every stage."""
+            if run % len(counts) == 0:
+                bares.append(_timed("bare trafilatura.bare_extraction", bodies, urls, _bare))
+                ours.append(
+                    _timed("newswatch extract_article (no I/O)", bodies, urls, extract_article)
+                )
+
         with _server_process(tmp / "sites") as (origin_map, pid):
             served = Served(origin_map, pid)
-            runs = run_on_reactor(lambda: _crawls(tmp, served, len(bodies), counts * args.repeat))
+            runs = run_on_reactor(
+                lambda: _crawls(tmp, served, len(bodies), counts * args.repeat, extraction_loops)
+            )
         crawls = [_fastest([r for r in runs if r.workers == n]) for n in counts]
         if args.repeat > 1:
             print(f"fastest of {args.repeat} runs per stage\n")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from newswatch.storage import dedup_pg
@@ -29,7 +29,6 @@ from newswatch.storage.repository import NewArticle, add_urls
 from newswatch.storage.types import utcnow
 
 MAX_CANDIDATES = 20  # articles sharing the most bands with the new one, verified by Jaccard
-_INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
 _STORIES = Story.__table__
 _ARTICLES = Article.__table__
 
@@ -37,10 +36,10 @@ _ARTICLES = Article.__table__
 # execution (cache keys, expanding the 42-key IN list, result objects, the ORM layer) cost more
 # than SQLite's own (at 50k articles about 1.1 ms against 1 ms, and 0.5 ms for the sketch, per
 # store). At 30k articles, in one sitting: 1.62 ms median through the cursor, 1.99 ms through
-# Connection.exec_driver_sql; Core statements were 2.9 ms. The article row, with its JSON column
-# and defaults, stays a Core insert; the rest are written with "?" markers and use only
-# integers, text, bytes and timestamps (bound through the column type's own processor, so they
-# are stored exactly as SQLAlchemy stores them).
+# Connection.exec_driver_sql; Core statements were 2.9 ms. They are written with "?" markers
+# and use only integers, text, bytes and timestamps (bound through the column type's own
+# processor, so they are stored exactly as SQLAlchemy stores them); the article's JSON column
+# is json.dumps, as SQLAlchemy's JSON type writes it, and its defaults are given explicitly.
 _LOCK = "UPDATE store_lock SET counter = counter + 1 WHERE id = 1"  # = repository.lock_writers
 _CANDIDATES = (
     "SELECT articles.id, articles.story_id, articles.sketch"
@@ -48,6 +47,11 @@ _CANDIDATES = (
     f" WHERE key IN ({', '.join('?' * BANDS)})"
     f" GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}) AS best"
     " JOIN articles ON articles.id = best.article_id"
+)
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles (story_id, {dedup_pg.ARTICLE_COLUMNS}) VALUES (?, "
+    + ", ".join(["?"] * 16 + ["1", "?", "?"])  # version 1, like dedup_pg.ARTICLE_VALUES
+    + ") RETURNING id"
 )
 _INSERT_STORY = (
     "INSERT INTO stories (title, first_published, article_count, created_at, updated_at)"
@@ -150,7 +154,7 @@ def store_article(session: Session, new: NewArticle) -> StoreOutcome:
     if cursor.pipelined:
         stored = _insert_pg(cursor, new, signature, match, reason, score, urls)
     else:
-        stored = _insert(session, cursor, new, signature, match, reason, score)
+        stored = _insert(cursor, new, signature, match, reason, score)
         now = cursor.driver.timestamp(utcnow())
         # none of them is known: checked above, under the lock
         cursor.insert(_INSERT_URLS, [(u, stored.id, r, now) for u, r in urls.items()])
@@ -189,7 +193,6 @@ def _insert_pg(
 
 
 def _insert(
-    session: Session,
     cursor: Cursor,
     new: NewArticle,
     signature: Sketch | None,
@@ -204,33 +207,12 @@ def _insert(
         now = cursor.driver.timestamp(utcnow())
         published = cursor.driver.timestamp(new.published)
         [(story_id,)] = cursor.rows(_INSERT_STORY, (new.title, published, now, now))
-    article_id = (
-        session.connection()
-        .execute(
-            _INSERT_ARTICLE,
-            {
-                "source_id": new.source_id,
-                "canonical_url": new.canonical_url,
-                "url": new.url,
-                "title": new.title,
-                "text": new.text,
-                "description": new.description,
-                "author": new.author,
-                "language": new.language,
-                "published": new.published,
-                "date_source": new.date_source,
-                "content_hash": new.content_hash,
-                "word_count": len(new.text.split()),
-                "story_id": story_id,
-                "dedup_reason": reason,
-                "dedup_score": score,
-                "matched_article_id": match.id if match is not None else None,
-                "sketch": signature.to_bytes() if signature is not None else None,
-                "cited_urls": list(new.cited_urls),
-            },
-        )
-        .scalar_one()
-    )
+    stamp = cursor.driver.timestamp
+    values = dedup_pg.article_values(
+        new, stamp, stamp(utcnow()), reason, score, match.id if match is not None else None,
+        signature.to_bytes() if signature is not None else None,
+    )  # fmt: skip
+    [(article_id,)] = cursor.rows(_INSERT_ARTICLE, [story_id, *values])
     if match is None:
         cursor.run(_SET_CANONICAL, (article_id, story_id))
     _index(cursor, article_id, signature)

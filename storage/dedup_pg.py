@@ -23,7 +23,7 @@ from typing import Any
 # SET LOCAL: this transaction only; the alerting and outbox transactions stay durable.
 ASYNC_COMMIT = "SET LOCAL synchronous_commit TO off"
 
-_ARTICLE_COLUMNS = (
+ARTICLE_COLUMNS = (
     "source_id, canonical_url, url, title, text, description, author, language, published,"
     " date_source, fetched_at, content_hash, word_count, dedup_reason, dedup_score,"
     " matched_article_id, version, sketch, cited_urls"
@@ -44,7 +44,7 @@ INSERT_WITH_STORY = (
     f"{_IDS} story AS (INSERT INTO stories"
     " (title, first_published, article_count, created_at, updated_at, canonical_article_id)"
     " VALUES (%s, %s, 1, %s, %s, (SELECT id FROM ids)) RETURNING id),"
-    f" article AS (INSERT INTO articles (id, story_id, {_ARTICLE_COLUMNS}) VALUES"
+    f" article AS (INSERT INTO articles (id, story_id, {ARTICLE_COLUMNS}) VALUES"
     f" ((SELECT id FROM ids), (SELECT id FROM story), {_ARTICLE_VALUES}) RETURNING id, story_id),"
     f"{_REST}{_RESULT}"
 )
@@ -68,7 +68,7 @@ _REFRESH = (
     " WHERE id = (SELECT story_id FROM article))"
 )
 INSERT_INTO_STORY = (
-    f"{_IDS} article AS (INSERT INTO articles (id, story_id, {_ARTICLE_COLUMNS}) VALUES"
+    f"{_IDS} article AS (INSERT INTO articles (id, story_id, {ARTICLE_COLUMNS}) VALUES"
     f" ((SELECT id FROM ids), %s, {_ARTICLE_VALUES}) RETURNING {_MEMBER}, story_id),"
     f"{_REST}{_REFRESH}{_RESULT}"
 )
@@ -88,7 +88,7 @@ def pipeline(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> li
 
 
 def article_values(new: Any, timestamp: Any, now: Any, reason: str, score, match_id, sketch):
-    """The article row's values after the id and story, in _ARTICLE_COLUMNS order."""
+    """The article row's values after the id and story, in ARTICLE_COLUMNS order."""
     return [
         new.source_id,
         new.canonical_url,

@@ -38,8 +38,10 @@ _CANDIDATES = (
 )
 _STORY_REPORTS = (
     "SELECT r.article_id, r.event_id, r.features FROM event_reports r"
-    " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ? ORDER BY r.article_id"
+    " JOIN articles a ON a.id = r.article_id WHERE a.story_id = ? AND r.article_id > ?"
+    " ORDER BY r.article_id LIMIT ?"
 )
+_STORY_PAGE = 8  # reports read at a time: the first usually answers, a story may have hundreds
 _INSERT_EVENT = (
     "INSERT INTO events (kind, day, title, first_published, languages, report_count, created_at,"
     " updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"
@@ -81,9 +83,16 @@ def candidates(
 
 def story_reports(session: Session, story_id: int) -> Iterator[Candidate]:
     """The linked reports of a story, oldest first (features {} for those stored before events
-    existed); each decoded as it is reached: the caller usually stops at the first."""
-    for article_id, event_id, features in Cursor(session).rows(_STORY_REPORTS, (story_id,)):
-        yield Candidate(article_id, event_id, _json(features) or {})
+    existed), read a page at a time and decoded as reached: the caller usually stops at the
+    first."""
+    cursor, after = Cursor(session), 0
+    while True:
+        rows = cursor.rows(_STORY_REPORTS, (story_id, after, _STORY_PAGE))
+        for article_id, event_id, features in rows:
+            yield Candidate(article_id, event_id, _json(features) or {})
+        if len(rows) < _STORY_PAGE:
+            return
+        after = rows[-1][0]
 
 
 def create_event(

@@ -155,6 +155,27 @@ def test_a_summit_named_by_its_sides_and_a_partner_is_the_partner_format(session
     assert event_of["sides-ru"] == event_of["format-en"]
 
 
+def test_a_widely_copied_story_is_one_event_and_lists_every_report(sessions) -> None:
+    """More copies than story_reports reads at a time: all of them are read, oldest first."""
+    original = CALL[0]
+    sources = ("akorda", "baq-kz", "khovar-tj", "kazpravda", "tengrinews")
+    copies = [
+        replace(original, key=f"copy-{n}", source=sources[n % len(sources)]) for n in range(11)
+    ]
+    copies = [
+        replace(c, url=f"https://copies.example/{n}", text=f"{c.text} Копия номер {n}.")
+        for n, c in enumerate(copies)
+    ]
+    event_of = ingest(sessions, [original, *copies])
+    assert len(set(event_of.values())) == 1
+    with sessions() as session:
+        event = store.get_event(session, event_of["call-ru"])
+        assert event is not None
+        [story_id] = {r.article.story_id for r in event.reports}
+        reports = [mate.article_id for mate in store.story_reports(session, story_id)]
+        assert len(reports) == 12 and reports == sorted(reports)
+
+
 def test_a_copy_joins_its_story_and_the_story_names_the_event(sessions) -> None:
     original = CALL[0]
     copy = Report(

@@ -48,10 +48,10 @@ _CANDIDATES = (
     f" GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}) AS best"
     " JOIN articles ON articles.id = best.article_id"
 )
+# The PostgreSQL insert's columns and values (article_values' order), with SQLite's markers.
 _INSERT_ARTICLE = (
-    f"INSERT INTO articles (story_id, {dedup_pg.ARTICLE_COLUMNS}) VALUES (?, "
-    + ", ".join(["?"] * 16 + ["1", "?", "?"])  # version 1, like dedup_pg.ARTICLE_VALUES
-    + ") RETURNING id"
+    f"INSERT INTO articles (story_id, {dedup_pg.ARTICLE_COLUMNS})"
+    f" VALUES (?, {dedup_pg.ARTICLE_VALUES.replace('%s', '?')}) RETURNING id"
 )
 _INSERT_STORY = (
     "INSERT INTO stories (title, first_published, article_count, created_at, updated_at)"
@@ -283,8 +283,10 @@ def _new_version(
 
 
 def _refresh_story(session: Session, story_id: int | None, cursor: Cursor) -> None:
-    """Canonical copy: the one another copy cites, else the earliest published. Core
-    statements: loading every member as an ORM object cost more than the rest of a store."""
+    """Canonical copy: the one another copy cites, else the earliest published. SQLite runs
+    _REFRESH_SQLITE; PostgreSQL refreshes in _insert_pg's statement and comes here only for a
+    new version, with Core statements (loading every member as an ORM object cost more than
+    the rest of a store)."""
     if story_id is None:
         return
     if cursor.driver.name == "sqlite":

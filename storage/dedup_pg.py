@@ -28,7 +28,7 @@ ARTICLE_COLUMNS = (
     " date_source, fetched_at, content_hash, word_count, dedup_reason, dedup_score,"
     " matched_article_id, version, sketch, cited_urls"
 )
-_ARTICLE_VALUES = "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s"
+ARTICLE_VALUES = "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s"
 # Parameters go in VALUES (typed by their columns) or carry their types (CAST, timestamps).
 _REST = (
     " bands AS (INSERT INTO lsh_bands (key, article_id, created_at)"
@@ -45,7 +45,7 @@ INSERT_WITH_STORY = (
     " (title, first_published, article_count, created_at, updated_at, canonical_article_id)"
     " VALUES (%s, %s, 1, %s, %s, (SELECT id FROM ids)) RETURNING id),"
     f" article AS (INSERT INTO articles (id, story_id, {ARTICLE_COLUMNS}) VALUES"
-    f" ((SELECT id FROM ids), (SELECT id FROM story), {_ARTICLE_VALUES}) RETURNING id, story_id),"
+    f" ((SELECT id FROM ids), (SELECT id FROM story), {ARTICLE_VALUES}) RETURNING id, story_id),"
     f"{_REST}{_RESULT}"
 )
 # A copy joins a story, whose row is refreshed in the same statement (dedup._refresh_story's
@@ -69,7 +69,7 @@ _REFRESH = (
 )
 INSERT_INTO_STORY = (
     f"{_IDS} article AS (INSERT INTO articles (id, story_id, {ARTICLE_COLUMNS}) VALUES"
-    f" ((SELECT id FROM ids), %s, {_ARTICLE_VALUES}) RETURNING {_MEMBER}, story_id),"
+    f" ((SELECT id FROM ids), %s, {ARTICLE_VALUES}) RETURNING {_MEMBER}, story_id),"
     f"{_REST}{_REFRESH}{_RESULT}"
 )
 

@@ -76,7 +76,7 @@ def fill(sessions, count: int, words: list[str], seed: int = 5, text_words: int 
             dbapi.commit()
             if (base // CHUNK) % 4 == 3:
                 print(f"  bulk: {ids[-1]:,} articles in {time.perf_counter() - started:.0f} s")
-        for rows in bands.rows(sort=not postgres, now=now):
+        for rows in bands.rows(sort=not postgres):
             write(dbapi, "lsh_bands", _BAND_COLUMNS, rows)
             dbapi.commit()  # SQLite: a WAL of one chunk, not of the whole table
         print(f"  bulk: {bands.size:,} band rows in {time.perf_counter() - started:.0f} s")
@@ -98,7 +98,7 @@ _ARTICLE_COLUMNS = (
     " word_count, story_id, dedup_reason, sketch, cited_urls, version"
 )
 _URL_COLUMNS = "url, article_id, reason, first_seen"
-_BAND_COLUMNS = "key, article_id, created_at"
+_BAND_COLUMNS = "key, article_id"
 
 
 def _signatures(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -150,17 +150,14 @@ class _Bands:
         self.ids[self.size : end] = article_id
         self.size = end
 
-    def rows(self, sort: bool, now: str) -> Iterator[list[tuple]]:
+    def rows(self, sort: bool) -> Iterator[list[tuple]]:
         keys, ids = self.keys[: self.size], self.ids[: self.size]
         if sort:
             order = np.lexsort((ids, keys))
             keys, ids = keys[order], ids[order]
         for start in range(0, self.size, CHUNK * 10):
             end = start + CHUNK * 10
-            yield [
-                (k, a, now)
-                for k, a in zip(keys[start:end].tolist(), ids[start:end].tolist(), strict=True)
-            ]
+            yield list(zip(keys[start:end].tolist(), ids[start:end].tolist(), strict=True))
 
 
 # --- SQLite -----------------------------------------------------------------------------

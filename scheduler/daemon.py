@@ -48,7 +48,7 @@ from newswatch.scheduler.triggers import cron_trigger, missed_since, schedule_tr
 from newswatch.storage import health, jobstate, repository
 from newswatch.storage.db import open_database
 from newswatch.storage.leader import Fenced, Leadership, LeadershipTaken
-from newswatch.storage.retention import prune
+from newswatch.storage.retention import prune_all
 from newswatch.storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -462,8 +462,8 @@ class Daemon:
         days = self.config.settings.retention_days
 
         def expire() -> None:
-            with self._leader_write() as session:
-                result = prune(session, utcnow() - timedelta(days=days))
+            # a transaction per batch: the crawler's stores wait for none for long
+            result = prune_all(self._leader_write, utcnow() - timedelta(days=days))
             log.info(
                 "retention: %d URLs, %d LSH bands, %d event keys older than %d days removed",
                 result.urls,

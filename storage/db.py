@@ -190,10 +190,14 @@ def upgrade(engine: Engine) -> None:
     ):
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        else:  # before any write: dropping a table of 42M band rows (0013) kept its statement
+            # journal in memory, 5 GB at a million articles; a temporary file holds it instead
+            connection.exec_driver_sql("PRAGMA temp_store=FILE")
         config.attributes["connection"] = connection
         from alembic import command
 
         command.upgrade(config, "head")
+    engine.dispose()  # the migration's connection, with its settings, is not handed on
 
 
 def open_database(url: str, *, read_only: bool = False) -> sessionmaker[Session]:

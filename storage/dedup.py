@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from newswatch.storage import dedup_pg
 from newswatch.storage.cursor import Cursor
-from newswatch.storage.models import Article, ArticleVersion, LshBand, Story
+from newswatch.storage.models import Article, ArticleVersion, Story
 from newswatch.storage.neardup import BANDS, THRESHOLD, Sketch, sketch
 from newswatch.storage.repository import NewArticle, add_urls
 from newswatch.storage.types import utcnow
@@ -58,7 +58,8 @@ _INSERT_STORY = (
     " VALUES (?, ?, 1, ?, ?) RETURNING id"
 )
 _SET_CANONICAL = "UPDATE stories SET canonical_article_id = ? WHERE id = ?"
-_INSERT_BANDS = "INSERT INTO lsh_bands (key, article_id, created_at)"
+_INSERT_BANDS = "INSERT INTO lsh_bands (key, article_id)"
+_DELETE_BANDS = f"DELETE FROM lsh_bands WHERE article_id = ? AND key IN ({', '.join('?' * BANDS)})"
 # SQLite: _refresh_story's rule in one statement (the story's id at every "?", then the time):
 # loading every member into Python and decoding its citations made a copy's store grow with
 # its story (a fifth of the store at ~20 members). PostgreSQL does it in dedup_pg._REFRESH.
@@ -182,7 +183,7 @@ def _insert_pg(
         signature.to_bytes() if signature is not None else None,
     )  # fmt: skip
     keys = sorted(set(signature.band_keys)) if signature is not None else []
-    rest = [now, keys, now, list(urls), list(urls.values())]
+    rest = [keys, now, list(urls), list(urls.values())]
     if match is not None and match.story_id is not None:
         params = [match.story_id, *values, *rest, now]  # the story refreshed in the statement
         [(article_id, story_id)] = cursor.rows(dedup_pg.INSERT_INTO_STORY, params)
@@ -222,10 +223,9 @@ def _insert(
 def _index(cursor: Cursor, article_id: int, signature: Sketch | None) -> None:
     if signature is None:
         return
-    now = cursor.driver.timestamp(utcnow())
     # in key order: neighbouring inserts into the key index touch fewer pages
     keys = sorted(set(signature.band_keys))
-    cursor.insert(_INSERT_BANDS, [(key, article_id, now) for key in keys])
+    cursor.insert(_INSERT_BANDS, [(key, article_id) for key in keys])
 
 
 def _nearest(
@@ -275,8 +275,10 @@ def _new_version(
     article.fetched_at = utcnow()
     if new.published is not None:
         article.published = new.published
+    if article.sketch is not None:  # its old bands, found by key (the only index they have)
+        old_keys = Sketch.from_bytes(article.sketch).band_keys
+        cursor.run(_DELETE_BANDS, (article.id, *old_keys))
     article.sketch = signature.to_bytes() if signature is not None else None
-    session.execute(delete(LshBand).where(LshBand.article_id == article.id))
     session.flush()
     _index(cursor, article.id, signature)
     _refresh_story(session, article.story_id, cursor)

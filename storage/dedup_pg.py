@@ -31,8 +31,8 @@ ARTICLE_COLUMNS = (
 ARTICLE_VALUES = "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s"
 # Parameters go in VALUES (typed by their columns) or carry their types (CAST, timestamps).
 _REST = (
-    " bands AS (INSERT INTO lsh_bands (key, article_id, created_at)"
-    " SELECT k, (SELECT id FROM ids), %s FROM unnest(CAST(%s AS BIGINT[])) AS k),"
+    " bands AS (INSERT INTO lsh_bands (key, article_id)"
+    " SELECT k, (SELECT id FROM ids) FROM unnest(CAST(%s AS BIGINT[])) AS k),"
     " urls AS (INSERT INTO article_urls (url, article_id, reason, first_seen)"
     " SELECT u, (SELECT id FROM ids), r, %s"
     " FROM unnest(CAST(%s AS TEXT[]), CAST(%s AS TEXT[])) AS t(u, r))"

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -117,6 +118,15 @@ class Article(Base):
     """One stored news item. Its URLs (canonical and aliases) live in article_urls."""
 
     __tablename__ = "articles"
+    # The articles whose bands are in lsh_bands, by age: what prune expires (migration 0013).
+    __table_args__ = (
+        Index(
+            "ix_articles_sketched",
+            "fetched_at",
+            sqlite_where=text("sketch IS NOT NULL"),
+            postgresql_where=text("sketch IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
@@ -137,7 +147,8 @@ class Article(Base):
     dedup_score: Mapped[float | None] = mapped_column(Float)  # estimated Jaccard for near
     matched_article_id: Mapped[int | None]  # the copy it was matched to
     version: Mapped[int] = mapped_column(default=1)
-    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash signature
+    # MinHash signature while its bands are in lsh_bands; pruned with them (storage.retention)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)
     cited_urls: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     alerts_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
@@ -165,15 +176,19 @@ class ArticleVersion(Base):
 
 
 class LshBand(Base):
-    """Near-duplicate index: one row per (band hash, article); looked up by key."""
+    """Near-duplicate index: one row per (band hash, article); looked up by key only.
+
+    The key index is the table (SQLite: WITHOUT ROWID) and nothing else is indexed: at a
+    million articles it holds 42 million rows, and every further index (article, time) or
+    foreign-key check is another 42 writes or seeks per stored article (migration 0013).
+    Rows are written and deleted only with their article's (storage.dedup); expiry goes by the
+    article's fetched_at (storage.retention)."""
 
     __tablename__ = "lsh_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    article_id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class StoreLock(Base):

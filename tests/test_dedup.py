@@ -121,12 +121,14 @@ def test_prune_expires_working_state_but_keeps_articles(cli: Cli, tmp_path: Path
     page = _page(tmp_path, "plain.html", lambda tree: None)
     _ingest(cli, page, SEED_003.url)
     database = tmp_path / "dedup.db"
+    assert cli.json_lines("prune")[0]["bands"] == 0  # all within the window: nothing expires
     with sqlite3.connect(database) as conn:
+        assert conn.execute("select count(*) from lsh_bands").fetchone()[0] > 0
         conn.execute("update article_urls set first_seen = '2020-01-01 00:00:00'")
-        conn.execute("update lsh_bands set created_at = '2020-01-01 00:00:00'")
+        conn.execute("update articles set fetched_at = '2020-01-01 00:00:00'")
         conn.execute("update event_keys set created_at = '2020-01-01 00:00:00'")
     pruned = cli.json_lines("prune")[0]
-    assert pruned["urls"] >= 1 and pruned["event_keys"] >= 1
+    assert pruned["urls"] >= 1 and pruned["event_keys"] >= 1 and pruned["bands"] >= 1
     with sqlite3.connect(database) as conn:
         assert conn.execute("select count(*) from article_urls").fetchone()[0] == 0
         assert conn.execute("select count(*) from lsh_bands").fetchone()[0] == 0

@@ -146,3 +146,57 @@ def test_stories_and_deliveries_of_0005_become_events(database_url: str) -> None
             )
         ).scalar()
         assert new_id > 7
+
+
+def test_band_rows_survive_0013_and_back(database_url: str) -> None:
+    """0013 keeps every band row in a table that is only its key; the downgrade gives each row
+    its article's fetched_at again."""
+    engine = make_engine(database_url)
+    _upgrade(engine, "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
+                " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, canonical_url, url, text, fetched_at,"
+                " content_hash, word_count, dedup_reason, version) VALUES (3, 's',"
+                " 'https://s.kz/1', 'https://s.kz/1', 'text', '2026-11-30 08:00:00', 'h', 1,"
+                " 'new', 1)"
+            )
+        )
+        for key in (-5, 7, 2**62):
+            connection.execute(
+                text(
+                    "INSERT INTO lsh_bands (key, article_id, created_at)"
+                    " VALUES (:k, 3, '2026-11-30 08:00:00')"
+                ),
+                {"k": key},
+            )
+    _upgrade(engine, "head")
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT key, article_id FROM lsh_bands ORDER BY key"))
+        assert [tuple(r) for r in rows] == [(-5, 3), (7, 3), (2**62, 3)]
+        if engine.dialect.name == "sqlite":
+            sql = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'lsh_bands'")
+            ).scalar()
+            assert "WITHOUT ROWID" in sql
+    _downgrade(engine, "0012")
+    with engine.begin() as connection:
+        rows = connection.execute(
+            text("SELECT key, article_id, created_at FROM lsh_bands ORDER BY key")
+        ).all()
+        assert [(r[0], r[1]) for r in rows] == [(-5, 3), (7, 3), (2**62, 3)]
+        assert all(str(r[2]).startswith("2026-11-30 08:00:00") for r in rows)
+
+
+def _downgrade(engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from newswatch.storage.db import open_database
 from newswatch.storage.dedup import store_article
 from newswatch.storage.models import Article, ArticleUrl, ArticleVersion, LshBand, Story
+from newswatch.storage.neardup import Sketch, sketch
 from newswatch.storage.repository import NewArticle, SourceRecord, sync_sources
 from newswatch.storage.textkeys import content_hash
 from tests.conftest import fresh_postgres_database
@@ -97,6 +98,13 @@ def test_every_outcome_on_both_backends(sessions) -> None:
         assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 1
         bands = session.scalar(select(func.count()).where(LshBand.article_id == near.article_id))
         assert 30 <= bands <= 42  # distinct band keys of its sketch
+        # the edited article's bands are its new text's, the old text's are gone
+        edited_row = session.get_one(Article, first.article_id)
+        keys = session.scalars(select(LshBand.key).where(LshBand.article_id == first.article_id))
+        assert set(keys) == set(Sketch.from_bytes(edited_row.sketch).band_keys)
+        assert set(Sketch.from_bytes(edited_row.sketch).band_keys) != set(
+            sketch(ORIGINAL).band_keys
+        )
 
 
 def _store_traced(session: Session, new: NewArticle) -> tuple[str, int]:
@@ -159,3 +167,47 @@ def test_a_storys_canonical_copy_is_the_cited_one_else_the_earliest(sessions) ->
     citing = _store(sessions, replace(undated, cited_urls=["https://a.example/late"]))
     assert (citing.reason, citing.story_id) == ("content", first.story_id)
     assert story() == (first.article_id, "late", PUBLISHED, 3)
+
+
+def test_prune_expires_old_articles_bands_in_batches_and_keeps_recent_ones(sessions) -> None:
+    """Bands are indexed by key only: prune finds an old article's rows by its sketch, a
+    transaction per batch; a copy of an expired article then starts its own story, a copy of
+    a recent one still joins."""
+    from sqlalchemy import update
+
+    from newswatch.storage.retention import prune, prune_all
+
+    with sessions.begin() as session:
+        sync_sources(session, [SourceRecord(s, s, ["ru"], "feed") for s in ("a", "b")])
+    texts = [ORIGINAL, OTHER, " ".join(WORDS[::2] + WORDS[1::2])]
+    stored = [_store(sessions, _new(f"https://a.example/{n}", t)) for n, t in enumerate(texts)]
+    old, recent = stored[:2], stored[2]
+    with sessions.begin() as session:
+        old_ids = [s.article_id for s in old]
+        session.execute(
+            update(Article)
+            .where(Article.id.in_(old_ids))
+            .values(fetched_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
+    cutoff = datetime(2021, 1, 1, tzinfo=UTC)
+    with sessions.begin() as session:
+        first = prune(session, cutoff, batch=1)
+    assert first.more and 30 <= first.bands <= 42
+    total = prune_all(sessions.begin, cutoff)
+    assert not total.more and 30 <= total.bands <= 42  # the other old article's
+
+    def banded(session: Session, article_id: int) -> int:
+        return session.scalar(select(func.count()).where(LshBand.article_id == article_id))
+
+    with sessions() as session:
+        assert [banded(session, a) for a in old_ids] == [0, 0]
+        assert banded(session, recent.article_id) >= 30
+        assert session.get_one(Article, recent.article_id).sketch is not None
+        assert all(session.get_one(Article, a).sketch is None for a in old_ids)
+    assert prune_all(sessions.begin, cutoff).bands == 0
+    expired_copy = _store(sessions, _new("https://b.example/1", COPY, "b"))
+    assert (expired_copy.reason, expired_copy.story_id != old[0].story_id) == ("new", True)
+    recent_copy = _store(
+        sessions, _new("https://b.example/2", texts[2] + " Обновлено сегодня.", "b")
+    )
+    assert (recent_copy.reason, recent_copy.story_id) == ("near", recent.story_id)

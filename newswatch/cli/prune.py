@@ -13,7 +13,7 @@ from newswatch.cli.output import print_json
 from newswatch.cli.progress import working
 from newswatch.cli.state import state
 from newswatch.storage.db import open_database
-from newswatch.storage.retention import prune as prune_state
+from newswatch.storage.retention import prune_all
 from newswatch.storage.types import utcnow
 
 
@@ -28,8 +28,8 @@ def prune(
     settings = state(ctx).settings
     window = days or settings.retention_days
     sessions = open_database(settings.database_url)
-    with working(f"expiring state older than {window} days", as_json), sessions.begin() as session:
-        result = prune_state(session, utcnow() - timedelta(days=window))
+    with working(f"expiring state older than {window} days", as_json):
+        result = prune_all(sessions.begin, utcnow() - timedelta(days=window))
     if as_json:
         print_json(
             {

@@ -17,11 +17,28 @@ from newswatch.storage.models import Base
 
 
 def _upgrade(engine, revision: str) -> None:
+    _migrate(engine, command.upgrade, revision)
+
+
+def _downgrade(engine, revision: str) -> None:
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine, step, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
+
+
+def _add_source(connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
+            " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
+        )
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -64,12 +81,7 @@ def test_articles_of_the_first_schema_get_stories(database_url: str) -> None:
     engine = make_engine(database_url)
     _upgrade(engine, "0001")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
-                " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
-            )
-        )
+        _add_source(connection)
         for n in (1, 2):
             connection.execute(
                 text(
@@ -103,12 +115,7 @@ def test_stories_and_deliveries_of_0005_become_events(database_url: str) -> None
     engine = make_engine(database_url)
     _upgrade(engine, "0005")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
-                " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
-            )
-        )
+        _add_source(connection)
         connection.execute(
             text(
                 "INSERT INTO stories (id, title, article_count, created_at, updated_at)"
@@ -154,12 +161,7 @@ def test_band_rows_survive_0013_and_back(database_url: str) -> None:
     engine = make_engine(database_url)
     _upgrade(engine, "0012")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, name, languages, discovery, enabled, first_seen)"
-                " VALUES ('s', 'S', '[\"ru\"]', 'feed', true, CURRENT_TIMESTAMP)"
-            )
-        )
+        _add_source(connection)
         connection.execute(
             text(
                 "INSERT INTO articles (id, source_id, canonical_url, url, text, fetched_at,"
@@ -192,11 +194,3 @@ def test_band_rows_survive_0013_and_back(database_url: str) -> None:
         ).all()
         assert [(r[0], r[1]) for r in rows] == [(-5, 3), (7, 3), (2**62, 3)]
         assert all(str(r[2]).startswith("2026-11-30 08:00:00") for r in rows)
-
-
-def _downgrade(engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)

@@ -18,7 +18,6 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from newswatch.storage.models import Article, ArticleUrl, EventKey, LshBand
-from newswatch.storage.neardup import Sketch
 
 # Articles whose bands one transaction expires: each costs 42 key seeks, and a transaction holds
 # the writers' lock, which the crawler's stores wait for. At a million articles (SQLite) 500
@@ -71,6 +70,8 @@ def _expire_bands(session: Session, older_than: datetime, batch: int) -> tuple[i
     expired = expired[:batch]
     if not expired:
         return 0, False
+    from newswatch.storage.neardup import Sketch  # numpy: only when there is something to expire
+
     rows = sorted(
         {
             (key, article_id)

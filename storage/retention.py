@@ -45,15 +45,16 @@ def prune(session: Session, older_than: datetime, batch: int = BAND_BATCH) -> Pr
 def prune_all(
     transaction: Callable[[], AbstractContextManager[Session]], older_than: datetime
 ) -> PruneResult:
-    """prune, one transaction after another, until nothing expired is left."""
-    urls = bands = event_keys = 0
-    while True:
+    """prune, then the bands left over, one transaction per batch (URLs and event keys expire
+    by their own time index in the first)."""
+    with transaction() as session:
+        first = prune(session, older_than)
+    bands, more = first.bands, first.more
+    while more:
         with transaction() as session:
-            result = prune(session, older_than)
-        urls, bands = urls + result.urls, bands + result.bands
-        event_keys += result.event_keys
-        if not result.more:
-            return PruneResult(urls, bands, event_keys)
+            expired, more = _expire_bands(session, older_than, BAND_BATCH)
+        bands += expired
+    return PruneResult(first.urls, bands, first.event_keys)
 
 
 def _expire_bands(session: Session, older_than: datetime, batch: int) -> tuple[int, bool]:

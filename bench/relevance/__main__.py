@@ -8,10 +8,11 @@ hand-written rule definition, tuned on the dev folds (1-3) only: the tables for 
 and for the held-out folds (4-5) are printed separately, then all folds. The naive baseline
 is "both countries are named" (@kazakhstan AND @tajikistan). Misjudged items are listed (by
 default those of the dev folds; the held-out ones are for reporting, not for tuning).
-Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen:
-on the whole batch, the figure of the topic as it stood; then split by the same site folds,
-1-3 tuned on since, 4-5 the honest held-out figure (their misses are never listed).
-Batch C (fresh_c_*.tsv) came later still and is never tuned on: one held-out table, no misses.
+Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen.
+Batches A, B and D were split by the same site folds (1-3 tuned on, 4-5 held out) and batch C
+was held out whole, until session 25 tuned on all of them: their tables are dev figures now,
+and --misses fresh lists their misjudged items. Batch E (fresh_e_*.tsv, session 25) is never
+tuned on: one held-out table, no misses listed.
 Exit 2 when the cached texts are missing.
 """
 
@@ -27,6 +28,7 @@ import numpy as np
 from bench.relevance import (
     DEV_FOLDS,
     FRESH_C_GLOB,
+    FRESH_E_GLOB,
     HELD_OUT_FOLDS,
     CacheMissing,
     Item,
@@ -172,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = load_items()
         fresh = load_fresh()
         fresh_c = load_fresh(pattern=FRESH_C_GLOB)
+        fresh_e = load_fresh(pattern=FRESH_E_GLOB)
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -185,21 +188,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     table(f"DEV (folds {', '.join(map(str, DEV_FOLDS))}: tuned on)", dev)
     table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
     table("ALL folds", verdicts)
-    fresh_verdicts = judge(fresh)
-    fresh_dev = [v for v in fresh_verdicts if v.item.fold in DEV_FOLDS]
-    fresh_held = [v for v in fresh_verdicts if v.item.fold in HELD_OUT_FOLDS]
+    abd, batch_c = judge(fresh), judge(fresh_c)
+    fresh_verdicts = abd + batch_c
     if fresh_verdicts:
-        table("FRESH, all (labelled blind; folds 1-3 tuned on since)", fresh_verdicts)
-        table("FRESH, folds 1-3 (tuned on)", fresh_dev)
-        table("FRESH, HELD OUT (folds 4-5: never looked at)", fresh_held)
-    if fresh_c:
-        table("FRESH-C, HELD OUT (batch C, labelled blind: never tuned on)", judge(fresh_c))
+        table("FRESH A-D (labelled blind; tuned on since session 25)", fresh_verdicts)
+        folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
+        table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
+        table("FRESH-C (batch C: held out until session 25)", batch_c)
+    if fresh_e:
+        table("FRESH-E, HELD OUT (batch E, labelled blind: never tuned on)", judge(fresh_e))
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
-    if args.misses in ("fresh", "all") and fresh_dev:
-        list_misses("fresh batches, folds 1-3", fresh_dev)
+    if args.misses in ("fresh", "all") and fresh_verdicts:
+        list_misses("fresh batches A-D", fresh_verdicts)
     if not args.no_learned:
         learned_tables(verdicts, args.misses)
     return 0

@@ -191,6 +191,22 @@ POSITIVE = {
         "регистрацию трудовых мигрантов и открытие воскресной школы.",
         "ru",
     ),
+    "ru-supplies-region-adjective": (
+        "",
+        "Павлодарский завод поставит 90 тысяч тонн угля в Таджикистан.\n"
+        "Отгрузка начнется в октябре, сообщил директор предприятия. Уголь пойдет на "
+        "теплоэлектроцентраль в Душанбе. В Таджикистан завод поставляет уголь третий год "
+        "подряд, в прошлом году поставки выросли на 20 процентов.",
+        "ru",
+    ),
+    "kk-protest-note": (
+        "",
+        "Тәжікстан Қазақстанға наразылық нотасын жолдады.\n"
+        "Тәжікстан Сыртқы істер министрлігі телеарнадағы бағдарламада тәжік халқы туралы "
+        "айтылған сөздерге қатысты нотасын жіберді. Қазақстан СІМ ресми өкілі нотаны "
+        "алғанын растап, мәселені тексеретінін айтты.",
+        "kk",
+    ),
 }
 
 NEGATIVE = {
@@ -593,5 +609,28 @@ NEGATIVE |= {
         "Ҳамкории Тоҷикистон ва кишварҳои Осиё дар соҳаи нақлиёт ва энергетика баррасӣ мешавад. "
         "Иҷлосия дар пойтахти Қазоқистон ду рӯз идома меёбад.",
         "tg",
+    ),
+    "en-migrants-demonyms-list": (
+        "",
+        "Seasonal workers crowd the markets of Almaty as spring begins.\n"
+        "Most of them are Uzbeks, with smaller groups of Kyrgyz and some migrants from "
+        "Tajikistan, the city's migration police say. Uzbek workers are in demand on building "
+        "sites in Kazakhstan; employers in Kazakhstan must register every foreign worker.",
+        "en",
+    ),
+    "tg-third-country-war-list": (
+        "",
+        "Таҳлилгар: Русия ба Тоҷикистон, Қирғизистон ва Қазоқистон фишор меорад.\n"
+        "Ба гуфтаи як собиқ мансабдори Қазоқистон, Маскав аз кишварҳои Осиёи Марказӣ кумаки "
+        "низомӣ барои ҷанг дар Украина мехоҳад. Ӯ гуфт, ки Тоҷикистон ва Қирғизистон ба Русия "
+        "таҷҳизоти низомӣ медиҳанд, Украина ин хабарро тасдиқ накардааст.",
+        "tg",
+    ),
+    "kk-latin-police-operation": (
+        "",
+        "Almatyda kóshi-qon erejesin buzǵan Ózbekstan men Tájikstan azamattary ustaldy.\n"
+        "Polısıa «Mıgrant» is-sharasy kezinde 600-den astam sheteldikti tekserdi, 80 sheteldik "
+        "Qazaqstannan shyǵaryldy. Izdeýde júrgen eki adam ustaldy, olar Ózbekstan azamaty.",
+        "kk",
     ),
 }

@@ -18,13 +18,14 @@ LABELS = HERE / "labels.tsv"
 # Batches labelled after the topic was frozen, blind to its verdicts. Each file has the
 # columns of labels.tsv; the texts share the cache. A, B and D (fresh_ru_kk, fresh_tg_en,
 # fresh_d_*) were split by site folds, 1-3 tuned on and 4-5 held out until session 25.
-FRESH_GLOB = "fresh_[!cef]*.tsv"
+FRESH_GLOB = "fresh_[!cefg]*.tsv"
 # Batch C (session 21): held out until session 25, tuned on since.
 FRESH_C_GLOB = "fresh_c_*.tsv"
-# Batch E (session 25): its held-out figure was taken once, then it was tuned on.
+# Batches E and F (session 25): each one's held-out figure was taken once, then it was tuned on.
 FRESH_E_GLOB = "fresh_e_*.tsv"
-# Batch F (session 25, gathered after E was tuned on): never tuned on, the held-out figure.
 FRESH_F_GLOB = "fresh_f_*.tsv"
+# Batch G (session 25, gathered after F was tuned on): never tuned on, the held-out figure.
+FRESH_G_GLOB = "fresh_g_*.tsv"
 CACHE = HERE.parent / "cache" / "relevance"
 FOLDS = 5
 # The topic is a hand-written rule definition: it is tuned on these folds only and judged on

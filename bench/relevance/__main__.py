@@ -10,8 +10,8 @@ is "both countries are named" (@kazakhstan AND @tajikistan). Misjudged items are
 default those of the dev folds; the held-out ones are for reporting, not for tuning).
 Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen.
 Batches A, B and D were split by the same site folds (1-3 tuned on, 4-5 held out) and batches
-C and E were held out whole, until session 25 tuned on all of them: their tables are dev
-figures now, and --misses fresh lists their misjudged items. Batch F (fresh_f_*.tsv, session
+C, E and F were held out whole, until session 25 tuned on all of them: their tables are dev
+figures now, and --misses fresh lists their misjudged items. Batch G (fresh_g_*.tsv, session
 25) is never tuned on: one held-out table, no misses listed.
 Exit 2 when the cached texts are missing.
 """
@@ -30,6 +30,7 @@ from bench.relevance import (
     FRESH_C_GLOB,
     FRESH_E_GLOB,
     FRESH_F_GLOB,
+    FRESH_G_GLOB,
     HELD_OUT_FOLDS,
     CacheMissing,
     Item,
@@ -177,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fresh_c = load_fresh(pattern=FRESH_C_GLOB)
         fresh_e = load_fresh(pattern=FRESH_E_GLOB)
         fresh_f = load_fresh(pattern=FRESH_F_GLOB)
+        fresh_g = load_fresh(pattern=FRESH_G_GLOB)
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -190,22 +192,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     table(f"DEV (folds {', '.join(map(str, DEV_FOLDS))}: tuned on)", dev)
     table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
     table("ALL folds", verdicts)
-    abd, batch_c, batch_e = judge(fresh), judge(fresh_c), judge(fresh_e)
-    fresh_verdicts = abd + batch_c + batch_e
+    abd, batch_c = judge(fresh), judge(fresh_c)
+    batch_e, batch_f = judge(fresh_e), judge(fresh_f)
+    fresh_verdicts = abd + batch_c + batch_e + batch_f
     if fresh_verdicts:
-        table("FRESH A-E (labelled blind; tuned on since session 25)", fresh_verdicts)
+        table("FRESH A-F (labelled blind; tuned on since session 25)", fresh_verdicts)
         folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
         table("FRESH-C (batch C: held out until session 25)", batch_c)
         table("FRESH-E (batch E: held out until session 25)", batch_e)
-    if fresh_f:
-        table("FRESH-F, HELD OUT (batch F, labelled blind: never tuned on)", judge(fresh_f))
+        table("FRESH-F (batch F: held out until session 25)", batch_f)
+    if fresh_g:
+        table("FRESH-G, HELD OUT (batch G, labelled blind: never tuned on)", judge(fresh_g))
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
     if args.misses in ("fresh", "all") and fresh_verdicts:
-        list_misses("fresh batches A-E", fresh_verdicts)
+        list_misses("fresh batches A-F", fresh_verdicts)
     if not args.no_learned:
         learned_tables(verdicts, args.misses)
     return 0

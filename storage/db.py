@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,7 +94,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
     except ModuleNotFoundError as error:
         raise DatabaseUnavailable(
             f"the driver for {parsed.get_backend_name()} is not installed ({error.name})",
@@ -104,6 +105,34 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             f"unknown database kind {parsed.drivername!r}",
             "use sqlite:///PATH, a plain path, or postgresql://user@host/db",
         ) from error
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection is pinged before use only when it has lain idle this long: the crawler
+# checks one out for every article it stores, and pool_pre_ping's round trip on each was a
+# tenth of a store at a million articles. One used a moment ago is alive but for a server
+# restart in between, whose first statement then fails (and is retried by its caller, as any
+# failure of the database is); the pool drops every connection of the old server on it.
+PING_AFTER_IDLE = 1.0  # seconds
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("checked_in")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError(str(error)) from error  # the pool reconnects
+            raise
 
 
 def _sqlite_engine(parsed, read_only: bool) -> Engine:

@@ -19,13 +19,11 @@ LABELS = HERE / "labels.tsv"
 # columns of labels.tsv; the texts share the cache. A, B and D (fresh_ru_kk, fresh_tg_en,
 # fresh_d_*) were split by site folds, 1-3 tuned on and 4-5 held out until session 25.
 FRESH_GLOB = "fresh_[!cefg]*.tsv"
-# Batch C (session 21): held out until session 25, tuned on since.
-FRESH_C_GLOB = "fresh_c_*.tsv"
-# Batches E and F (session 25): each one's held-out figure was taken once, then it was tuned on.
-FRESH_E_GLOB = "fresh_e_*.tsv"
-FRESH_F_GLOB = "fresh_f_*.tsv"
+# Batches held out whole when they came and tuned on since session 25: C (session 21); E and F
+# (session 25, each measured once before it was tuned on).
+TUNED_BATCHES = (("C", "fresh_c_*.tsv"), ("E", "fresh_e_*.tsv"), ("F", "fresh_f_*.tsv"))
 # Batch G (session 25, gathered after F was tuned on): never tuned on, the held-out figure.
-FRESH_G_GLOB = "fresh_g_*.tsv"
+HELD_OUT_GLOB = "fresh_g_*.tsv"
 CACHE = HERE.parent / "cache" / "relevance"
 FOLDS = 5
 # The topic is a hand-written rule definition: it is tuned on these folds only and judged on

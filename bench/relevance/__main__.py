@@ -27,11 +27,9 @@ import numpy as np
 
 from bench.relevance import (
     DEV_FOLDS,
-    FRESH_C_GLOB,
-    FRESH_E_GLOB,
-    FRESH_F_GLOB,
-    FRESH_G_GLOB,
     HELD_OUT_FOLDS,
+    HELD_OUT_GLOB,
+    TUNED_BATCHES,
     CacheMissing,
     Item,
     learned,
@@ -175,10 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         items = load_items()
         fresh = load_fresh()
-        fresh_c = load_fresh(pattern=FRESH_C_GLOB)
-        fresh_e = load_fresh(pattern=FRESH_E_GLOB)
-        fresh_f = load_fresh(pattern=FRESH_F_GLOB)
-        fresh_g = load_fresh(pattern=FRESH_G_GLOB)
+        batches = [(name, load_fresh(pattern=glob)) for name, glob in TUNED_BATCHES]
+        held_out_batch = load_fresh(pattern=HELD_OUT_GLOB)
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -192,18 +188,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     table(f"DEV (folds {', '.join(map(str, DEV_FOLDS))}: tuned on)", dev)
     table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
     table("ALL folds", verdicts)
-    abd, batch_c = judge(fresh), judge(fresh_c)
-    batch_e, batch_f = judge(fresh_e), judge(fresh_f)
-    fresh_verdicts = abd + batch_c + batch_e + batch_f
+    abd = judge(fresh)
+    judged = [(name, judge(batch)) for name, batch in batches]
+    fresh_verdicts = abd + [v for _, batch in judged for v in batch]
     if fresh_verdicts:
         table("FRESH A-F (labelled blind; tuned on since session 25)", fresh_verdicts)
         folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
-        table("FRESH-C (batch C: held out until session 25)", batch_c)
-        table("FRESH-E (batch E: held out until session 25)", batch_e)
-        table("FRESH-F (batch F: held out until session 25)", batch_f)
-    if fresh_g:
-        table("FRESH-G, HELD OUT (batch G, labelled blind: never tuned on)", judge(fresh_g))
+        for name, batch in judged:
+            table(f"FRESH-{name} (batch {name}: held out until session 25)", batch)
+    if held_out_batch:
+        table("FRESH-G, HELD OUT (batch G, labelled blind: never tuned on)", judge(held_out_batch))
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):

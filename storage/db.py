@@ -112,8 +112,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 # A pooled connection is pinged before use only when it has lain idle this long: the crawler
 # checks one out for every article it stores, and pool_pre_ping's round trip on each was a
 # tenth of a store at a million articles. One used a moment ago is alive but for a server
-# restart in between, whose first statement then fails (and is retried by its caller, as any
-# failure of the database is); the pool drops every connection of the old server on it.
+# restart in between, whose first statement then fails as any database failure does (the
+# crawler counts the page failed and fetches it again next poll; a daemon job logs it and runs
+# again on schedule); the pool drops every connection of the old server on it.
 PING_AFTER_IDLE = 1.0  # seconds
 
 

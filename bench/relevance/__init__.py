@@ -23,7 +23,7 @@ FRESH_GLOB = "fresh_[!cefg]*.tsv"
 # (session 25, each measured once before it was tuned on).
 TUNED_BATCHES = (("C", "fresh_c_*.tsv"), ("E", "fresh_e_*.tsv"), ("F", "fresh_f_*.tsv"))
 # Batch G (session 25, gathered after F was tuned on): never tuned on, the held-out figure.
-HELD_OUT_GLOB = "fresh_g_*.tsv"
+HELD_OUT_BATCH = ("G", "fresh_g_*.tsv")
 CACHE = HERE.parent / "cache" / "relevance"
 FOLDS = 5
 # The topic is a hand-written rule definition: it is tuned on these folds only and judged on

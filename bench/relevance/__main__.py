@@ -27,8 +27,8 @@ import numpy as np
 
 from bench.relevance import (
     DEV_FOLDS,
+    HELD_OUT_BATCH,
     HELD_OUT_FOLDS,
-    HELD_OUT_GLOB,
     TUNED_BATCHES,
     CacheMissing,
     Item,
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = load_items()
         fresh = load_fresh()
         batches = [(name, load_fresh(pattern=glob)) for name, glob in TUNED_BATCHES]
-        held_out_batch = load_fresh(pattern=HELD_OUT_GLOB)
+        held_out_batch = load_fresh(pattern=HELD_OUT_BATCH[1])
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -192,19 +192,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     judged = [(name, judge(batch)) for name, batch in batches]
     fresh_verdicts = abd + [v for _, batch in judged for v in batch]
     if fresh_verdicts:
-        table("FRESH A-F (labelled blind; tuned on since session 25)", fresh_verdicts)
+        letters = "A-" + TUNED_BATCHES[-1][0]
+        table(f"FRESH {letters} (labelled blind; tuned on since session 25)", fresh_verdicts)
         folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
         for name, batch in judged:
             table(f"FRESH-{name} (batch {name}: held out until session 25)", batch)
     if held_out_batch:
-        table("FRESH-G, HELD OUT (batch G, labelled blind: never tuned on)", judge(held_out_batch))
+        name = HELD_OUT_BATCH[0]
+        title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
+        table(title, judge(held_out_batch))
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
     if args.misses in ("fresh", "all") and fresh_verdicts:
-        list_misses("fresh batches A-F", fresh_verdicts)
+        list_misses(f"fresh batches A-{TUNED_BATCHES[-1][0]}", fresh_verdicts)
     if not args.no_learned:
         learned_tables(verdicts, args.misses)
     return 0

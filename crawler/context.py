@@ -14,6 +14,7 @@ from newswatch.storage.validators import Validators
 
 if TYPE_CHECKING:
     from newswatch.storage.dedup import StoreOutcome
+    from newswatch.storage.neardup import Sketch
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -23,7 +24,11 @@ class ArticleSink(Protocol):
 
     def known(self, urls: list[str]) -> set[str]: ...
 
-    def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome: ...
+    def store(
+        self, article: ExtractedArticle, source_id: str, signature: Sketch | None = None
+    ) -> StoreOutcome:
+        """signature: the text's near-duplicate sketch when an extraction worker made it."""
+        ...
 
     def validators(self, url: str) -> Validators | None:
         """What a discovery page looked like when last read (for conditional GET)."""

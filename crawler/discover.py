@@ -181,7 +181,9 @@ class CollectingSink:
     def known(self, urls: list[str]) -> set[str]:
         return set()
 
-    def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome:
+    def store(
+        self, article: ExtractedArticle, source_id: str, signature: object = None
+    ) -> StoreOutcome:
         self.articles.append(article)
         return StoreOutcome("new", len(self.articles), len(self.articles), "new")
 

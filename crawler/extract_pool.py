@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile, extract_article
 from newswatch.crawler.items import ArticlePage
+from newswatch.storage.neardup import Sketch, sketch
 
 # Pages handed to the pool and not yet back, per worker: enough to keep every worker busy
 # while the next page downloads, few enough that bodies do not pile up in memory.
@@ -35,6 +36,16 @@ def _warm() -> None:
     """Import and load everything in the worker before the first real page arrives."""
     with contextlib.suppress(ValueError):
         extract_article(_WARM_PAGE, "http://warm.invalid/")
+
+
+def _extract_and_sketch(body: bytes, url: str, **options) -> tuple[ExtractedArticle, Sketch | None]:
+    """In the worker: the article and its near-duplicate sketch (with its band keys), which
+    the storing process would otherwise compute on the reactor's thread."""
+    article = extract_article(body, url, **options)
+    signature = sketch(article.text)
+    if signature is not None:
+        signature.band_keys  # noqa: B018 - a cached property, computed here and pickled with it
+    return article, signature
 
 
 def _pid_after_a_while() -> int:
@@ -70,12 +81,15 @@ class ExtractPool:
             self._loop = loop
         return self._slots
 
-    async def extract(self, item: ArticlePage, profile: ExtractionProfile) -> ExtractedArticle:
-        """extract_article in a worker; ExtractionError comes back as raised there. A worker
-        that dies (a page that exhausts memory) fails that page only: the pool is replaced."""
+    async def extract(
+        self, item: ArticlePage, profile: ExtractionProfile
+    ) -> tuple[ExtractedArticle, Sketch | None]:
+        """extract_article and the text's sketch, in a worker; ExtractionError comes back as
+        raised there. A worker that dies (a page that exhausts memory) fails that page only:
+        the pool is replaced."""
         async with self._bound():
             future = self._executor.submit(
-                extract_article,
+                _extract_and_sketch,
                 item.body,
                 item.url,
                 profile=profile,

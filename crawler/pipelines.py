@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from newswatch.crawler.context import SourceContext
+    from newswatch.storage.neardup import Sketch
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -53,20 +54,25 @@ class PooledExtractAndStorePipeline(ExtractAndStorePipeline):
         context = self.crawler.spider.context
         pool = shared_pool(self.crawler.settings.getint("NEWSWATCH_EXTRACT_WORKERS"))
         try:
-            article = await pool.extract(item, context.profile)
+            article, signature = await pool.extract(item, context.profile)
         except ExtractionError as exc:
             context.fail(item.url, f"extraction: {exc}")
             return item
         except BrokenProcessPool:
             context.fail(item.url, "extraction: the worker process died on this page")
             return item
-        store(context, item, article)
+        store(context, item, article, signature)
         return item
 
 
-def store(context: SourceContext, item: ArticlePage, article: ExtractedArticle) -> None:
+def store(
+    context: SourceContext,
+    item: ArticlePage,
+    article: ExtractedArticle,
+    signature: Sketch | None = None,
+) -> None:
     try:
-        outcome = context.sink.store(article, context.source.id)
+        outcome = context.sink.store(article, context.source.id, signature)
     except Exception as exc:
         context.fail(item.url, f"storage: {type(exc).__name__}: {exc}")
         return

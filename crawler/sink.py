@@ -9,11 +9,14 @@ from newswatch.events.linking import link_article
 from newswatch.storage import repository
 from newswatch.storage import validators as fetch_validators
 from newswatch.storage.dedup import StoreOutcome, store_article
+from newswatch.storage.neardup import Sketch
 from newswatch.storage.repository import NewArticle
 from newswatch.storage.validators import Validators
 
 
-def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:
+def to_new_article(
+    article: ExtractedArticle, source_id: str, signature: Sketch | None = None
+) -> NewArticle:
     return NewArticle(
         source_id=source_id,
         url=article.url,
@@ -28,6 +31,7 @@ def to_new_article(article: ExtractedArticle, source_id: str) -> NewArticle:
         description=article.description,
         author=article.author,
         cited_urls=article.cited_urls,
+        sketch=signature,
     )
 
 
@@ -39,8 +43,11 @@ class DatabaseSink:
         with self._sessions() as session:
             return repository.known_urls(session, urls)
 
-    def store(self, article: ExtractedArticle, source_id: str) -> StoreOutcome:
-        new = to_new_article(article, source_id)
+    def store(
+        self, article: ExtractedArticle, source_id: str, signature: Sketch | None = None
+    ) -> StoreOutcome:
+        """signature: the text's sketch when an extraction worker computed it."""
+        new = to_new_article(article, source_id, signature)
         with self._sessions.begin() as session:
             outcome = store_article(session, new)
             link_article(session, outcome, new)  # same transaction, same writers' lock

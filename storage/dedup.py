@@ -112,7 +112,8 @@ class StoreOutcome:
 
 
 def store_article(session: Session, new: NewArticle) -> StoreOutcome:
-    signature = sketch(new.text)  # outside the lock: the costly part
+    # outside the lock: the costly part (done ahead by an extraction worker when it can be)
+    signature = new.sketch if new.sketch is not None else sketch(new.text)
     cursor = Cursor(session)
     urls = {new.canonical_url: "canonical"}
     for alias in new.alias_urls:

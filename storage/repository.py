@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +23,9 @@ from newswatch.storage.models import (
     Story,
 )
 from newswatch.storage.types import utcnow
+
+if TYPE_CHECKING:
+    from newswatch.storage.neardup import Sketch
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class NewArticle:
     author: str | None = None
     alias_urls: Sequence[str] = ()
     cited_urls: Sequence[str] = ()  # outbound links: a copy citing its original
+    # The text's near-duplicate sketch when computed ahead, where the page was extracted (an
+    # extraction worker process): then the storing process does not spend its CPU on it.
+    sketch: Sketch | None = None
 
 
 @dataclass

@@ -3,17 +3,29 @@ crawl stores (same articles, titles, languages, dates, texts) and counts the sam
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from newswatch.cli.run import daemon_settings
 from newswatch.config.settings import Settings
 from newswatch.crawler.extract_pool import ExtractPool
+from newswatch.crawler.extraction import ExtractionProfile
+from newswatch.crawler.items import ArticlePage
 from newswatch.crawler.scrapy_settings import scrapy_settings
 from newswatch.crawler.urls import normalize_url
+from newswatch.storage.neardup import sketch
 from tests.conftest import make_cli
 from tests.expectations import load_expected, token_f1
+
+ORIGINAL_TEXT = (
+    "Делегация Таджикистана прибыла в Астану для переговоров о транзите грузов, поставках "
+    "зерна и муки и совместных проектах в сфере образования; стороны условились подготовить "
+    "визит президента в следующем месяце и подписать соглашение о водных ресурсах."
+)
 
 
 def test_crawl_with_two_extract_workers_stores_every_expected_article(
@@ -69,3 +81,22 @@ def test_run_workers_2_starts_two_extraction_processes() -> None:
     finally:
         pool.shutdown()
     assert [_parent_and_state(pid) for pid in pids] == [None, None]
+
+
+def test_extraction_worker_hands_the_store_the_texts_sketch() -> None:
+    """The pooled crawl's worker computes the near-duplicate sketch and its band keys with the
+    extraction, so the storing process does not: the same sketch it would have computed."""
+    body = (
+        "<html><head><title>Визит в Астану</title></head><body><article><h1>Визит в Астану</h1>"
+        f"<p>{ORIGINAL_TEXT}</p></article></body></html>"
+    ).encode()
+    pool = ExtractPool(2)
+    try:
+        page = ArticlePage("https://khovar.tj/ru/2026/11/visit/", body, "utf-8", None)
+        article, signature = asyncio.run(pool.extract(page, ExtractionProfile()))
+    finally:
+        pool.shutdown()
+    assert ORIGINAL_TEXT in article.text
+    assert signature is not None and "band_keys" in vars(signature)  # came computed
+    assert signature.band_keys == sketch(article.text).band_keys
+    assert np.array_equal(signature.signature, sketch(article.text).signature)

@@ -107,6 +107,21 @@ def test_every_outcome_on_both_backends(sessions) -> None:
         )
 
 
+def test_a_sketch_computed_ahead_is_the_one_stored_and_matched(sessions) -> None:
+    """An extraction worker's sketch (NewArticle.sketch) is what the store matches with and
+    keeps: a copy carrying its sketch still joins the original's story."""
+    with sessions.begin() as session:
+        sync_sources(session, [SourceRecord(s, s, ["ru"], "feed") for s in ("a", "b")])
+    first = _store(sessions, _new("https://a.example/1", ORIGINAL, sketch=sketch(ORIGINAL)))
+    ahead = sketch(COPY)
+    near = _store(sessions, _new("https://b.example/9", COPY, "b", sketch=ahead))
+    assert (near.reason, near.story_id) == ("near", first.story_id)
+    with sessions() as session:
+        assert session.get_one(Article, near.article_id).sketch == ahead.to_bytes()
+        keys = session.scalars(select(LshBand.key).where(LshBand.article_id == near.article_id))
+        assert set(keys) == set(ahead.band_keys)
+
+
 def _store_traced(session: Session, new: NewArticle) -> tuple[str, int]:
     """store_article's reason, and its round trips: the server's ReadyForQuery answers in
     libpq's trace of the connection (one per request that waited for the server)."""

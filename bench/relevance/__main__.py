@@ -10,9 +10,10 @@ is "both countries are named" (@kazakhstan AND @tajikistan). Misjudged items are
 default those of the dev folds; the held-out ones are for reporting, not for tuning).
 Fresh batches (fresh*.tsv beside labels.tsv) were labelled blind after the topic was frozen.
 Batches A, B and D were split by the same site folds (1-3 tuned on, 4-5 held out) and batches
-C, E and F were held out whole, until session 25 tuned on all of them: their tables are dev
-figures now, and --misses fresh lists their misjudged items. Batch G (fresh_g_*.tsv, session
-25) is never tuned on: one held-out table, no misses listed.
+C, E and F were held out whole, until session 25 tuned on all of them, and batch H (session 26)
+was measured on arrival and tuned on since: their tables are dev figures now, and --misses
+fresh lists their misjudged items. Batch G (fresh_g_*.tsv, session 25) is never tuned on: one
+held-out table, no misses listed.
 Exit 2 when the cached texts are missing.
 """
 
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         items = load_items()
         fresh = load_fresh()
-        batches = [(name, load_fresh(pattern=glob)) for name, glob in TUNED_BATCHES]
+        batches = [(name, load_fresh(pattern=glob), since) for name, glob, since in TUNED_BATCHES]
         held_out_batch = load_fresh(pattern=HELD_OUT_BATCH[1])
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
@@ -189,15 +190,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     table(f"HELD OUT (folds {', '.join(map(str, HELD_OUT_FOLDS))}: never tuned on)", held)
     table("ALL folds", verdicts)
     abd = judge(fresh)
-    judged = [(name, judge(batch)) for name, batch in batches]
-    fresh_verdicts = abd + [v for _, batch in judged for v in batch]
+    judged = [(name, judge(batch), since) for name, batch, since in batches]
+    fresh_verdicts = abd + [v for _, batch, _ in judged for v in batch]
+    letters = ", ".join(["A", "B", "D", *(name for name, _, _ in judged)])
     if fresh_verdicts:
-        letters = "A-" + TUNED_BATCHES[-1][0]
-        table(f"FRESH {letters} (labelled blind; tuned on since session 25)", fresh_verdicts)
+        table(f"FRESH {letters} (labelled blind; tuned on since)", fresh_verdicts)
         folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
-        for name, batch in judged:
-            table(f"FRESH-{name} (batch {name}: held out until session 25)", batch)
+        for name, batch, since in judged:
+            table(f"FRESH-{name} (batch {name}: held out until session {since})", batch)
     if held_out_batch:
         name = HELD_OUT_BATCH[0]
         title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
@@ -207,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.misses in ("held-out", "all"):
         list_misses("held-out folds", held)
     if args.misses in ("fresh", "all") and fresh_verdicts:
-        list_misses(f"fresh batches A-{TUNED_BATCHES[-1][0]}", fresh_verdicts)
+        list_misses(f"fresh batches {letters}", fresh_verdicts)
     if not args.no_learned:
         learned_tables(verdicts, args.misses)
     return 0

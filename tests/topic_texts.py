@@ -266,9 +266,20 @@ POSITIVE = {
         "Тараптар екіжақты ынтымақтастық мәселелерін талқылады.",
         "kk",
     ),
+    "en-culture-days-in-the-capital": (
+        "",
+        "Days of Tajik culture opened in Astana with a gala concert by Tajik artists.",
+        "en",
+    ),
 }
 
 NEGATIVE = {
+    "ru-cis-ministers-in-the-capital": (
+        "",
+        "В Душанбе прибыл министр обороны Казахстана для участия в совещании министров обороны "
+        "стран СНГ.",
+        "ru",
+    ),
     "en-four-ministers-listed": (
         "",
         "The foreign ministers of Kazakhstan, Kyrgyzstan, Tajikistan and Uzbekistan held "

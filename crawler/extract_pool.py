@@ -33,9 +33,11 @@ _WARM_PAGE = (
 
 
 def _warm() -> None:
-    """Import and load everything in the worker before the first real page arrives."""
+    """Import and load everything in the worker before the first real page arrives: the
+    parser, the language model, and the sketch's hash permutations."""
     with contextlib.suppress(ValueError):
         extract_article(_WARM_PAGE, "http://warm.invalid/")
+    sketch("warm up the sketch permutations")
 
 
 def _extract_and_sketch(body: bytes, url: str, **options) -> tuple[ExtractedArticle, Sketch | None]:

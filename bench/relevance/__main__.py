@@ -194,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fresh_verdicts = abd + [v for _, batch, _ in judged for v in batch]
     letters = ", ".join(["A", "B", "D", *(name for name, _, _ in judged)])
     if fresh_verdicts:
-        table(f"FRESH {letters} (labelled blind; tuned on since)", fresh_verdicts)
+        table(f"FRESH {letters} (labelled blind, tuned on since)", fresh_verdicts)
         folds_45 = [v for v in abd if v.item.fold in HELD_OUT_FOLDS]
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
         for name, batch, since in judged:

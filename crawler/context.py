@@ -13,8 +13,8 @@ from newswatch.storage.repository import SourceRunCounts
 from newswatch.storage.validators import Validators
 
 if TYPE_CHECKING:
+    from newswatch.crawler.prepared import Prepared
     from newswatch.storage.dedup import StoreOutcome
-    from newswatch.storage.neardup import Sketch
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -25,9 +25,9 @@ class ArticleSink(Protocol):
     def known(self, urls: list[str]) -> set[str]: ...
 
     def store(
-        self, article: ExtractedArticle, source_id: str, signature: Sketch | None = None
+        self, article: ExtractedArticle, source_id: str, prepared: Prepared | None = None
     ) -> StoreOutcome:
-        """signature: the text's near-duplicate sketch when an extraction worker made it."""
+        """prepared: the text's sketch and event features when an extraction worker made them."""
         ...
 
     def validators(self, url: str) -> Validators | None:

@@ -182,7 +182,7 @@ class CollectingSink:
         return set()
 
     def store(
-        self, article: ExtractedArticle, source_id: str, signature: object = None
+        self, article: ExtractedArticle, source_id: str, prepared: object = None
     ) -> StoreOutcome:
         self.articles.append(article)
         return StoreOutcome("new", len(self.articles), len(self.articles), "new")

@@ -17,10 +17,13 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import date
 
 from newswatch.crawler.extraction import ExtractedArticle, ExtractionProfile, extract_article
 from newswatch.crawler.items import ArticlePage
-from newswatch.storage.neardup import Sketch, sketch
+from newswatch.crawler.prepared import Prepared, prepare
+from newswatch.events.features import extract
+from newswatch.storage.neardup import sketch
 
 # Pages handed to the pool and not yet back, per worker: enough to keep every worker busy
 # while the next page downloads, few enough that bodies do not pile up in memory.
@@ -34,20 +37,18 @@ _WARM_PAGE = (
 
 def _warm() -> None:
     """Import and load everything in the worker before the first real page arrives: the
-    parser, the language model, and the sketch's hash permutations."""
+    parser, the language model, the sketch's hash permutations, the event vocabulary."""
     with contextlib.suppress(ValueError):
         extract_article(_WARM_PAGE, "http://warm.invalid/")
     sketch("warm up the sketch permutations")
+    extract(None, "warm up the event vocabulary", date(2000, 1, 1))
 
 
-def _extract_and_sketch(body: bytes, url: str, **options) -> tuple[ExtractedArticle, Sketch | None]:
-    """In the worker: the article and its near-duplicate sketch (with its band keys), which
-    the storing process would otherwise compute on the reactor's thread."""
+def _extract_and_prepare(body: bytes, url: str, **options) -> tuple[ExtractedArticle, Prepared]:
+    """In the worker: the article, and what the storing process would otherwise compute from
+    its text on the reactor's thread."""
     article = extract_article(body, url, **options)
-    signature = sketch(article.text)
-    if signature is not None:
-        signature.band_keys  # noqa: B018 - a cached property, computed here and pickled with it
-    return article, signature
+    return article, prepare(article)
 
 
 def _pid_after_a_while() -> int:
@@ -85,13 +86,13 @@ class ExtractPool:
 
     async def extract(
         self, item: ArticlePage, profile: ExtractionProfile
-    ) -> tuple[ExtractedArticle, Sketch | None]:
-        """extract_article and the text's sketch, in a worker; ExtractionError comes back as
+    ) -> tuple[ExtractedArticle, Prepared]:
+        """extract_article and its Prepared, in a worker; ExtractionError comes back as
         raised there. A worker that dies (a page that exhausts memory) fails that page only:
         the pool is replaced."""
         async with self._bound():
             future = self._executor.submit(
-                _extract_and_sketch,
+                _extract_and_prepare,
                 item.body,
                 item.url,
                 profile=profile,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from newswatch.crawler.context import SourceContext
-    from newswatch.storage.neardup import Sketch
+    from newswatch.crawler.prepared import Prepared
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -54,14 +54,14 @@ class PooledExtractAndStorePipeline(ExtractAndStorePipeline):
         context = self.crawler.spider.context
         pool = shared_pool(self.crawler.settings.getint("NEWSWATCH_EXTRACT_WORKERS"))
         try:
-            article, signature = await pool.extract(item, context.profile)
+            article, prepared = await pool.extract(item, context.profile)
         except ExtractionError as exc:
             context.fail(item.url, f"extraction: {exc}")
             return item
         except BrokenProcessPool:
             context.fail(item.url, "extraction: the worker process died on this page")
             return item
-        store(context, item, article, signature)
+        store(context, item, article, prepared)
         return item
 
 
@@ -69,10 +69,10 @@ def store(
     context: SourceContext,
     item: ArticlePage,
     article: ExtractedArticle,
-    signature: Sketch | None = None,
+    prepared: Prepared | None = None,
 ) -> None:
     try:
-        outcome = context.sink.store(article, context.source.id, signature)
+        outcome = context.sink.store(article, context.source.id, prepared)
     except Exception as exc:
         context.fail(item.url, f"storage: {type(exc).__name__}: {exc}")
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.crawler.extraction import ExtractedArticle
@@ -12,6 +14,9 @@ from newswatch.storage.dedup import StoreOutcome, store_article
 from newswatch.storage.neardup import Sketch
 from newswatch.storage.repository import NewArticle
 from newswatch.storage.validators import Validators
+
+if TYPE_CHECKING:
+    from newswatch.crawler.prepared import Prepared
 
 
 def to_new_article(
@@ -44,13 +49,14 @@ class DatabaseSink:
             return repository.known_urls(session, urls)
 
     def store(
-        self, article: ExtractedArticle, source_id: str, signature: Sketch | None = None
+        self, article: ExtractedArticle, source_id: str, prepared: Prepared | None = None
     ) -> StoreOutcome:
-        """signature: the text's sketch when an extraction worker computed it."""
-        new = to_new_article(article, source_id, signature)
+        """prepared: the text's sketch and event features when an extraction worker made them."""
+        new = to_new_article(article, source_id, prepared.sketch if prepared else None)
+        features = prepared.features if prepared else None
         with self._sessions.begin() as session:
             outcome = store_article(session, new)
-            link_article(session, outcome, new)  # same transaction, same writers' lock
+            link_article(session, outcome, new, features=features)  # same transaction and lock
             return outcome
 
     def validators(self, url: str) -> Validators | None:

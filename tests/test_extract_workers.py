@@ -13,10 +13,12 @@ import numpy as np
 from newswatch.cli.run import daemon_settings
 from newswatch.config.settings import Settings
 from newswatch.crawler.extract_pool import ExtractPool
-from newswatch.crawler.extraction import ExtractionProfile
+from newswatch.crawler.extraction import ExtractionProfile, extract_article
 from newswatch.crawler.items import ArticlePage
+from newswatch.crawler.prepared import prepare
 from newswatch.crawler.scrapy_settings import scrapy_settings
 from newswatch.crawler.urls import normalize_url
+from newswatch.events.features import extract
 from newswatch.storage.neardup import sketch
 from tests.conftest import make_cli
 from tests.expectations import load_expected, token_f1
@@ -51,6 +53,9 @@ def test_crawl_with_two_extract_workers_stores_every_expected_article(
         )
         assert stored["published"][:10] == item.published
         assert token_f1(stored["text"], item.text) >= 0.9
+    # every article is a report of one event, linked with the features its worker worked out
+    reports = [r["url"] for e in cli.json_lines("events", "list") for r in e["reports"]]
+    assert sorted(reports) == sorted(a["url"] for a in articles)
 
 
 def _parent_and_state(pid: int) -> tuple[int, str] | None:
@@ -83,20 +88,37 @@ def test_run_workers_2_starts_two_extraction_processes() -> None:
     assert [_parent_and_state(pid) for pid in pids] == [None, None]
 
 
-def test_extraction_worker_hands_the_store_the_texts_sketch() -> None:
-    """The pooled crawl's worker computes the near-duplicate sketch and its band keys with the
-    extraction, so the storing process does not: the same sketch it would have computed."""
+def test_extraction_worker_hands_the_store_the_sketch_and_event_features() -> None:
+    """The pooled crawl's worker computes the near-duplicate sketch (with its band keys) and,
+    for a dated article, the event features with the extraction, so the storing process does
+    not: the very ones it would have computed."""
     body = (
-        "<html><head><title>Визит в Астану</title></head><body><article><h1>Визит в Астану</h1>"
+        "<html><head><title>Визит в Астану</title>"
+        '<meta property="article:published_time" content="2026-11-30T08:00:00+05:00">'
+        "</head><body><article><h1>Визит в Астану</h1>"
         f"<p>{ORIGINAL_TEXT}</p></article></body></html>"
     ).encode()
     pool = ExtractPool(2)
     try:
         page = ArticlePage("https://khovar.tj/ru/2026/11/visit/", body, "utf-8", None)
-        article, signature = asyncio.run(pool.extract(page, ExtractionProfile()))
+        article, prepared = asyncio.run(pool.extract(page, ExtractionProfile()))
     finally:
         pool.shutdown()
-    assert ORIGINAL_TEXT in article.text
+    assert ORIGINAL_TEXT in article.text and article.published is not None
+    signature = prepared.sketch
     assert signature is not None and "band_keys" in vars(signature)  # came computed
     assert signature.band_keys == sketch(article.text).band_keys
     assert np.array_equal(signature.signature, sketch(article.text).signature)
+    own = extract(article.title, article.text, article.published, article.language)
+    assert prepared.features is not None and prepared.features.to_json() == own.to_json()
+    assert prepared.features.kind == own.kind and own.entities  # a visit, with its actors
+
+
+def test_an_undated_article_leaves_its_event_features_to_the_store() -> None:
+    """An undated report's features depend on when it is stored (the days around it), so the
+    worker does not guess them; its sketch it still makes."""
+    body = f"<html><body><article><p>{ORIGINAL_TEXT}</p></article></body></html>".encode()
+    article = extract_article(body, "https://khovar.tj/ru/2026/11/undated/")
+    assert article.published is None
+    prepared = prepare(article)
+    assert prepared.features is None and prepared.sketch is not None

@@ -73,16 +73,19 @@ def link_article(
     new: NewArticle,
     fetched: datetime | None = None,
     reuse: int | None = None,
+    features: Features | None = None,
 ) -> EventLink | None:
     """None when the article was already known (a duplicate or a new version keeps its event).
     Call it under the writers' lock: in store_article's transaction, which took it. `fetched`
     (default: now) dates a report that has no publication date; `reuse` is an emptied event
-    that the article takes over if it starts one (relinking keeps event ids)."""
+    that the article takes over if it starts one (relinking keeps event ids). `features`: the
+    article's, when worked out ahead (an extraction worker does it for a dated article)."""
     if outcome.status != "new":
         return None
-    # undated reports are about the days around their fetch, not all about one unknown day
-    published = new.published or fetched or datetime.now(UTC)
-    features = extract(new.title, new.text, published, new.language)
+    if features is None:
+        # undated reports are about the days around their fetch, not all about one unknown day
+        published = new.published or fetched or datetime.now(UTC)
+        features = extract(new.title, new.text, published, new.language)
     keys = candidate_keys(features)
     if outcome.reason in ("content", "near") and (
         mate := _story_mate(session, features, outcome.story_id)

@@ -48,7 +48,11 @@ def _extract_and_prepare(body: bytes, url: str, **options) -> tuple[ExtractedArt
     """In the worker: the article, and what the storing process would otherwise compute from
     its text on the reactor's thread."""
     article = extract_article(body, url, **options)
-    return article, prepare(article)
+    try:
+        return article, prepare(article)
+    except Exception:  # the store works them out again and records a failure with its reason
+        log.exception("preparing %s for the store failed", url)
+        return article, Prepared(None, None)
 
 
 def _pid_after_a_while() -> int:

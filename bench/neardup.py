@@ -228,9 +228,7 @@ def main() -> None:
             signature = None
             if not args.sketch_in_store:  # as an extraction worker does, with the extraction
                 c0 = time.thread_time()
-                signature = sketch(item.text)
-                if signature is not None:
-                    signature.band_keys  # noqa: B018 - a cached property: computed here
+                signature = sketch(item.text)  # with its band keys
                 sketching.append(time.thread_time() - c0)
             new = NewArticle(
                 source_id="a" if item.kind == "original" else "b",

@@ -19,9 +19,7 @@ class Prepared:
 
 
 def prepare(article: ExtractedArticle) -> Prepared:
-    signature = sketch(article.text)
-    if signature is not None:
-        signature.band_keys  # noqa: B018 - a cached property, computed here and pickled with it
+    signature = sketch(article.text)  # with its band keys, pickled along
     features = None
     if article.published is not None:  # as link_article works them out for a dated report
         features = extract(article.title, article.text, article.published, article.language)

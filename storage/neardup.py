@@ -98,7 +98,9 @@ class Sketch:
 
 
 def sketch(text: str) -> Sketch | None:
-    """None for texts too short to compare (fewer words than a shingle)."""
+    """None for texts too short to compare (fewer words than a shingle). Its band keys come
+    worked out: every new sketch is looked up and indexed by them, and one made in an
+    extraction worker travels to the store with them."""
     grams = shingles(text)
     if len(grams) < 2:
         return None
@@ -107,4 +109,6 @@ def sketch(text: str) -> Sketch | None:
         num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme
     )
     minhash.update_batch(list(grams))
-    return Sketch(np.asarray(minhash.hashvalues, dtype=np.uint32))
+    made = Sketch(np.asarray(minhash.hashvalues, dtype=np.uint32))
+    made.band_keys  # noqa: B018 - a cached property: computed once, here
+    return made

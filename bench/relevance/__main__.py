@@ -28,7 +28,7 @@ import numpy as np
 
 from bench.relevance import (
     DEV_FOLDS,
-    HELD_OUT_BATCH,
+    HELD_OUT_BATCHES,
     HELD_OUT_FOLDS,
     TUNED_BATCHES,
     CacheMissing,
@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = load_items()
         fresh = load_fresh()
         batches = [(name, load_fresh(pattern=glob), since) for name, glob, since in TUNED_BATCHES]
-        held_out_batch = load_fresh(pattern=HELD_OUT_BATCH[1])
+        held_out_batches = [(name, load_fresh(pattern=glob)) for name, glob in HELD_OUT_BATCHES]
     except CacheMissing as exc:
         print(f"bench.relevance: {exc}", file=sys.stderr)
         return 2
@@ -199,10 +199,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
         for name, batch, since in judged:
             table(f"FRESH-{name} (batch {name}: held out until session {since})", batch)
-    if held_out_batch:
-        name = HELD_OUT_BATCH[0]
-        title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
-        table(title, judge(held_out_batch))
+    held_verdicts = []
+    for name, batch in held_out_batches:
+        if batch:
+            title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
+            held_verdicts += judge(batch)
+            table(title, held_verdicts[-len(batch) :])
+    if len([b for _, b in held_out_batches if b]) > 1:
+        names = " + ".join(name for name, batch in held_out_batches if batch)
+        table(f"FRESH {names}, HELD OUT together", held_verdicts)
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):

@@ -20,7 +20,7 @@ LABELS = HERE / "labels.tsv"
 # fresh_d_*) were split by site folds, 1-3 tuned on and 4-5 held out until session 25.
 FRESH_GLOB = "fresh_[dtr]*.tsv"  # fresh_ru_kk, fresh_tg_en, fresh_d_*
 # Batches held out whole when they came, each measured once before it was tuned on: C
-# (gathered in session 21), E and F (session 25), H (session 26), I (session 27). (letter,
+# (gathered in session 21), E and F (session 25), H (session 26), I and K (session 27). (letter,
 # files, the session that first tuned on it)
 TUNED_BATCHES = (
     ("C", "fresh_c_*.tsv", 25),
@@ -28,6 +28,7 @@ TUNED_BATCHES = (
     ("F", "fresh_f_*.tsv", 25),
     ("H", "fresh_h_*.tsv", 26),
     ("I", "fresh_i_*.tsv", 27),
+    ("K", "fresh_k_*.tsv", 27),
 )
 # Batches never tuned on, the held-out figures: G (session 25, gathered after F was tuned on)
 # and J (session 27, gathered while I was tuned on). (letter, files)

@@ -5,6 +5,15 @@ them often) but are about something else."""
 from __future__ import annotations
 
 POSITIVE = {
+    "ru-citizen-detained-in-the-other": (
+        "",
+        "Пограничники Казахстана задержали гражданина Таджикистана, который вез через пункт "
+        "пропуска в Костанайской области 9 килограммов гашиша в Россию.\n"
+        "Вместе с ним в машине ехали двое граждан Узбекистана. Задержанного передали "
+        "следователям Комитета национальной безопасности Казахстана, возбуждено уголовное "
+        "дело о контрабанде наркотиков. Машина шла из Узбекистана через Казахстан.",
+        "ru",
+    ),
     "kk-rescue-of-citizens": (
         "",
         "Көкшетау маңында боранда жолда қалған автобустан Тәжікстанның 40 азаматы "
@@ -570,6 +579,16 @@ POSITIVE = {
 }
 
 NEGATIVE = {
+    "en-central-asia-plus-format": (
+        "",
+        "Foreign ministers of the Central Asia plus Korea dialogue met in Astana on Tuesday.\n"
+        "Ministers of Kazakhstan, Tajikistan, Kyrgyzstan and Uzbekistan and a deputy minister "
+        "of Turkmenistan discussed transport, trade and investment with the Korean side. "
+        "Kazakhstan proposed a joint business council; Tajikistan spoke on hydropower and "
+        "water. The next meeting of the Central Asia plus Korea dialogue will be held in "
+        "Dushanbe.",
+        "en",
+    ),
     "ru-trade-led-by-another-partner": (
         "",
         "Товарооборот Таджикистана и России за девять месяцев вырос на 12 процентов, Россия "

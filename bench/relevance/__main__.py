@@ -199,15 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         table("FRESH A, B, D, folds 4-5 (held out until session 25)", folds_45)
         for name, batch, since in judged:
             table(f"FRESH-{name} (batch {name}: held out until session {since})", batch)
-    held_verdicts = []
-    for name, batch in held_out_batches:
-        if batch:
-            title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
-            held_verdicts += judge(batch)
-            table(title, held_verdicts[-len(batch) :])
-    if len([b for _, b in held_out_batches if b]) > 1:
-        names = " + ".join(name for name, batch in held_out_batches if batch)
-        table(f"FRESH {names}, HELD OUT together", held_verdicts)
+    held_out = [(name, judge(batch)) for name, batch in held_out_batches if batch]
+    for name, batch_verdicts in held_out:
+        title = f"FRESH-{name}, HELD OUT (batch {name}, labelled blind: never tuned on)"
+        table(title, batch_verdicts)
+    if len(held_out) > 1:
+        names = " + ".join(name for name, _ in held_out)
+        table(f"FRESH {names}, HELD OUT together", [v for _, vs in held_out for v in vs])
     if args.misses in ("dev", "all"):
         list_misses("dev folds", dev)
     if args.misses in ("held-out", "all"):

@@ -5,6 +5,24 @@ them often) but are about something else."""
 from __future__ import annotations
 
 POSITIVE = {
+    "en-lead-rogun-power": (
+        "",
+        "The government approved a draft agreement with the Government of Kazakhstan on "
+        "electric power, published by the Ministry of Justice of Tajikistan.\n"
+        "The draft provides for supplies of electricity from the Rogun hydropower plant to "
+        "Kazakhstan for 20 years. Kazakhstan will pay within 35 days of each delivery; the "
+        "transit fee through the grid of a neighbouring",
+        "en",
+    ),
+    "en-lead-two-countries-commission": (
+        "",
+        "Parliamentary delegations of the two countries met for the fifth session of the "
+        "standing commission, led by its co-chairs, Rajab Ahmadzoda, first deputy speaker of "
+        "the upper house of Tajikistan, and Zhakip Asanov, deputy chairman of the upper house "
+        "of the parliament of Kazakhstan.\n"
+        "The sides discussed trade, transport and logistics and approved a roadmap for",
+        "en",
+    ),
     "ru-citizen-detained-in-the-other": (
         "",
         "Пограничники Казахстана задержали гражданина Таджикистана, который вез через пункт "

@@ -30,9 +30,10 @@ TUNED_BATCHES = (
     ("I", "fresh_i_*.tsv", 27),
     ("K", "fresh_k_*.tsv", 27),
 )
-# Batches never tuned on, the held-out figures: G (session 25, gathered after F was tuned on)
-# and J (session 27, gathered while I was tuned on). (letter, files)
-HELD_OUT_BATCHES = (("G", "fresh_g_*.tsv"), ("J", "fresh_j_*.tsv"))
+# Batches never tuned on, the held-out figures: G (session 25, gathered after F was tuned on),
+# J (session 27, gathered while I was tuned on) and L (session 27, gathered last). (letter,
+# files)
+HELD_OUT_BATCHES = (("G", "fresh_g_*.tsv"), ("J", "fresh_j_*.tsv"), ("L", "fresh_l_*.tsv"))
 CACHE = HERE.parent / "cache" / "relevance"
 FOLDS = 5
 # The topic is a hand-written rule definition: it is tuned on these folds only and judged on

@@ -23,6 +23,7 @@ from newswatch.config.sources import SourceSpec
 from newswatch.crawler.context import ArticleSink, SourceContext
 from newswatch.crawler.scrapy_settings import ASYNCIO_REACTOR, scrapy_settings
 from newswatch.crawler.spiders import spider_class_for
+from newswatch.crawler.twisted_logs import route_twisted_logging
 from newswatch.crawler.xmlbounds import ParseBudget
 from newswatch.storage.repository import SourceRunCounts
 
@@ -131,6 +132,7 @@ def run_on_reactor(main: Callable[[], Awaitable[T]], *, own_signals: bool = Fals
     """
     from scrapy.utils.reactor import install_reactor
 
+    route_twisted_logging()
     install_reactor(ASYNCIO_REACTOR)
     from twisted.internet import defer, reactor
 

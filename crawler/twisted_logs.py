@@ -7,16 +7,13 @@ its own logging is on (it is off: newswatch configures logging itself).
 
 from __future__ import annotations
 
-_routed = False
+from functools import cache
 
 
+@cache  # once per process: Twisted allows one beginning
 def route_twisted_logging() -> None:
-    """Once per process (Twisted allows one beginning); logger name "twisted"."""
-    global _routed
-    if _routed:
-        return
+    """Logger name "twisted"."""
     from twisted.logger import STDLibLogObserver, globalLogBeginner
 
     # redirectStandardIO=False: commands print their --json output on stdout
     globalLogBeginner.beginLoggingTo([STDLibLogObserver(name="twisted")], redirectStandardIO=False)
-    _routed = True

@@ -106,25 +106,31 @@ def pipeline(args: argparse.Namespace, report: Report) -> None:
         f" wall clock, {first.group(2)} pages/s"
     )
     if bare and one_cpu:
-        cpu_ratio = one_cpu[-1] / float(bare.group(1))
+        cpu_ratio = one_cpu["idle"] / float(bare.group(1))
         one.value += f" (CPU: {cpu_ratio:.2f})"
-        one.note += f"; CPU: idle-core bound {one_cpu[-1]} vs bare {bare.group(1)} pages/s"
+        one.note += f"; CPU: idle-core bound {one_cpu['idle']} vs bare {bare.group(1)} pages/s"
     two.value = f"{second.group(4)}×"
     two.met = verdict(float(second.group(4)), 1.7, at_least=True)
     two.note = f"wall clock {second.group(2)} vs {first.group(2)} pages/s, load avg "
     two.note += f"{os.getloadavg()[0]:.1f}"
-    if one_cpu and len(two_cpu) == 3:
-        two.value += f" (CPU: {two_cpu[2] / one_cpu[-1]:.2f}×)"
+    if one_cpu and two_cpu:
+        two.value += f" (CPU: {two_cpu['machine'] / one_cpu['machine']:.2f}×)"
         two.note += (
-            f"; CPU ms/page: reactor process {two_cpu[0]}, extraction workers {two_cpu[1]} "
-            f"(in-thread extraction: {one_cpu[0]} all told); idle-core bound {two_cpu[2]} "
-            f"vs {one_cpu[-1]} pages/s"
+            f"; CPU ms/page: reactor process {two_cpu['main']}, extraction workers"
+            f" {two_cpu['workers']}, fixture server {two_cpu['server']} (in-thread extraction:"
+            f" {one_cpu['main']} all told); machine bound (every CPU busy with these"
+            f" processes) {two_cpu['machine']} vs {one_cpu['machine']} pages/s"
         )
 
 
-def _cpu_columns(tail: str) -> list[float]:
-    """CPU ms/page of the main process, [of the workers,] and the idle-core bound."""
-    return [float(v) for v in tail.split()]
+def _cpu_columns(tail: str) -> dict[str, float]:
+    """A crawl row's CPU ms/page (main process, workers, fixture server) and its bounds
+    (idle-core, machine) in pages/s; "-" (no workers) reads as 0. Empty when the row has
+    other columns (a table from an older bench)."""
+    values = [0.0 if v == "-" else float(v) for v in tail.split()]
+    if len(values) != 5:
+        return {}
+    return dict(zip(("main", "workers", "server", "idle", "machine"), values, strict=True))
 
 
 @contextlib.contextmanager

@@ -45,8 +45,10 @@ class Row:
     seconds: float
     cpu_main: float | None = None  # CPU seconds of this process (reactor, storage)
     cpu_workers: float | None = None  # CPU seconds of the extraction worker processes
-
     workers: int = 1
+    # CPU seconds of the fixture server: a publisher's server elsewhere, but here it takes its
+    # share of the same CPUs while we crawl
+    cpu_server: float | None = None
 
     @property
     def rate(self) -> float:
@@ -61,6 +63,18 @@ class Row:
         per_page = max(self.cpu_main, (self.cpu_workers or 0) / self.workers) / self.pages
         return 1 / per_page if per_page else None
 
+    @property
+    def machine_bound(self) -> float | None:
+        """Pages/s if this machine's CPUs did nothing but this run's processes (ours and the
+        fixture server's) and were never idle: the idle-core bound, or their total CPU per
+        page shared among the CPUs when that is lower."""
+        idle_core = self.idle_core_bound
+        if idle_core is None or self.cpu_server is None:
+            return idle_core
+        total = self.cpu_main + (self.cpu_workers or 0) + self.cpu_server
+        cpus = os.cpu_count() or 1
+        return min(idle_core, cpus * self.pages / total) if total else idle_core
+
 
 SOURCE = SourceSpec(
     id="bench",
@@ -72,17 +86,21 @@ SOURCE = SourceSpec(
 )
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu(besides: int) -> float:
     """CPU seconds used so far by this process's live children but `besides` (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for children in Path("/proc/self/task").glob("*/children"):
         for pid in children.read_text().split():
             if int(pid) == besides:
                 continue
             with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks
+                total += _process_cpu(int(pid))
     return total
 
 
@@ -143,15 +161,16 @@ async def _crawls(
         if workers > 1:
             shared_pool(workers).warm()
         start, cpu = time.perf_counter(), time.process_time()
-        children = _children_cpu(besides=served.pid)
+        children, server = _children_cpu(besides=served.pid), _process_cpu(served.pid)
         [result] = await crawl_sources(settings, [SOURCE], DatabaseSink(sessions))
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu
         children = _children_cpu(besides=served.pid) - children
+        server = _process_cpu(served.pid) - server
         if result.counts.new != pages:
             raise SystemExit(f"{workers} workers: only {result.counts.new} of {pages} stored")
         name = f"crawl, {workers} extract worker(s): HTTP+extract+store"
-        rows.append(Row(name, pages, seconds, cpu, children, workers))
+        rows.append(Row(name, pages, seconds, cpu, children, workers, server))
     return rows
 
 
@@ -218,21 +237,28 @@ def _fastest(rows: list[Row]) -> Row:
 
 def print_table(rows: list[Row], bare: Row, first_crawl: Row) -> None:
     """vs 1st: against the first crawl. CPU ms/page: this process (reactor, storage, and the
-    extraction too with one worker) and the extraction workers; on idle cores the crawl cannot
-    beat the busier one: the idle-core bound, comparable between rows when other tenants share
-    the CPUs."""
+    extraction too with one worker), the extraction workers ("-": none) and the fixture
+    server; on idle cores the crawl cannot beat the busier process: the idle-core bound,
+    comparable between rows when other tenants share the CPUs. The machine bound also shares
+    this machine's CPUs among all of them, the server included."""
     print(
         f"{'stage':52} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs bare':>8} {'vs 1st':>7}"
-        f" {'CPU ms/page main':>17} {'workers':>8} {'idle-core bound':>16}"
+        f" {'CPU ms/page main':>17} {'workers':>8} {'server':>7} {'idle-core bound':>16}"
+        f" {'machine bound':>14}"
     )
     for row in rows:
         versus = f"{row.rate / first_crawl.rate:7.2f}" if row.name.startswith("crawl") else ""
+        crawl = row.cpu_server is not None
         main = f"{1000 * row.cpu_main / row.pages:17.1f}" if row.cpu_main is not None else ""
-        workers = f"{1000 * row.cpu_workers / row.pages:8.1f}" if row.cpu_workers else ""
+        workers = f"{1000 * (row.cpu_workers or 0) / row.pages:8.1f}" if row.cpu_workers else ""
+        workers = workers or (f"{'-':>8}" if crawl else "")
+        server = f"{1000 * row.cpu_server / row.pages:7.1f}" if crawl else ""
         bound = f"{row.idle_core_bound:16.1f}" if row.idle_core_bound else ""
+        machine = f"{row.machine_bound:14.1f}" if crawl and row.machine_bound else ""
         print(
             f"{row.name:52} {row.pages:6d} {row.seconds:8.2f} {row.rate:8.1f}"
-            f" {row.rate / bare.rate:8.2f} {versus:>7} {main:>17} {workers:>8} {bound:>16}"
+            f" {row.rate / bare.rate:8.2f} {versus:>7} {main:>17} {workers:>8} {server:>7}"
+            f" {bound:>16} {machine:>14}"
         )
 
 
